@@ -1,0 +1,34 @@
+package dev.idem.store;
+
+import java.util.Objects;
+
+/**
+ * A failure as a store keeps it: the exception's class name and its message, shortened to
+ * {@link #MAX_MESSAGE_LENGTH} characters. Never the stack trace or the exception object. Immutable.
+ *
+ * @param type the exception's class name
+ * @param message the shortened message, or {@code null}
+ */
+public record ErrorInfo(String type, String message) {
+
+    /** The longest message kept, in characters. */
+    public static final int MAX_MESSAGE_LENGTH = 500;
+
+    /** Validates and shortens. */
+    public ErrorInfo {
+        Objects.requireNonNull(type, "type");
+        if (message != null && message.length() > MAX_MESSAGE_LENGTH) {
+            message = message.substring(0, MAX_MESSAGE_LENGTH - 3) + "...";
+        }
+    }
+
+    /** The class name and shortened message of {@code failure}. */
+    public static ErrorInfo of(Throwable failure) {
+        return new ErrorInfo(failure.getClass().getName(), failure.getMessage());
+    }
+
+    @Override
+    public String toString() {
+        return message == null ? type : type + ": " + message;
+    }
+}
