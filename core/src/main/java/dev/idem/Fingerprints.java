@@ -1,0 +1,137 @@
+package dev.idem;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The fingerprint of a call: the hex SHA-256 of the canonical JSON of selected arguments, with object
+ * properties and map entries sorted by name. A string or byte-array argument holding a JSON object or
+ * array is canonicalised too, so a minified and a pretty-printed delivery of one body agree. Stateless
+ * and thread-safe.
+ */
+final class Fingerprints {
+
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addModule(new Jdk8Module())
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .build();
+    private static final MessageDigest SHA_256 = sha256();
+
+    private Fingerprints() {
+    }
+
+    /**
+     * The fingerprint of {@code values}.
+     *
+     * @param names the values' names, for the error message
+     * @throws IllegalArgumentException naming the value that cannot be written as JSON
+     */
+    static String of(Object[] values, List<String> names) {
+        MessageDigest digest = newDigest();
+        try (JsonGenerator generator = CANONICAL.createGenerator(new DigestStream(digest))) {
+            generator.writeStartArray();
+            for (int i = 0; i < values.length; i++) {
+                try {
+                    CANONICAL.writeValue(generator, canonical(values[i]));
+                } catch (IOException | RuntimeException e) {
+                    throw new IllegalArgumentException("cannot fingerprint parameter '" + names.get(i) + "' ("
+                            + values[i].getClass().getName() + "): " + e.getMessage()
+                            + "; leave it out with fingerprintParameters, or turn the fingerprint off", e);
+                }
+            }
+            generator.writeEndArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to a digest failed", e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static Object canonical(Object value) {
+        if (value instanceof CharSequence && looksLikeJson((CharSequence) value)) {
+            return parsedOr(value.toString().getBytes(StandardCharsets.UTF_8), value);
+        }
+        if (value instanceof byte[] && looksLikeJson((byte[]) value)) {
+            return parsedOr((byte[]) value, value);
+        }
+        return value;
+    }
+
+    private static Object parsedOr(byte[] json, Object fallback) {
+        try {
+            return CANONICAL.readValue(json, Object.class);
+        } catch (IOException notJson) {
+            return fallback;
+        }
+    }
+
+    private static boolean looksLikeJson(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isWhitespace(c)) {
+                return c == '{' || c == '[';
+            }
+        }
+        return false;
+    }
+
+    private static boolean looksLikeJson(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return b == '{' || b == '[';
+            }
+        }
+        return false;
+    }
+
+    private static MessageDigest newDigest() {
+        try {
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            return sha256();
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
+    /** Feeds what Jackson writes straight into the digest. */
+    private static final class DigestStream extends OutputStream {
+        private final MessageDigest digest;
+
+        DigestStream(MessageDigest digest) {
+            this.digest = digest;
+        }
+
+        @Override
+        public void write(int b) {
+            digest.update((byte) b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            digest.update(bytes, offset, length);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.idem;
+
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Objects;
+
+/**
+ * The default codec: JSON by Jackson against the declared generic type, so a method returning
+ * {@code List<Receipt>} replays a {@code List<Receipt>}. Records, beans, {@code java.time} and
+ * {@code Optional} work out of the box. No default typing: the stored bytes never choose a class.
+ * Unknown properties are ignored on decode, so results stored by an older version of a class replay.
+ * Encoded values larger than {@link #maxBytes()} are refused. Thread-safe.
+ */
+public final class JsonCodec implements Codec {
+
+    /** The default size limit of one encoded value: 1 MiB. */
+    public static final int DEFAULT_MAX_BYTES = 1 << 20;
+
+    private final ObjectMapper mapper;
+    private final int maxBytes;
+
+    private JsonCodec(ObjectMapper mapper, int maxBytes) {
+        this.mapper = mapper;
+        this.maxBytes = maxBytes;
+    }
+
+    /** A codec with Idem's mapper and the default size limit. */
+    public static JsonCodec create() {
+        return new JsonCodec(defaultMapper(), DEFAULT_MAX_BYTES);
+    }
+
+    /** A codec with Idem's mapper and a size limit in bytes. */
+    public static JsonCodec withMaxBytes(int maxBytes) {
+        return new JsonCodec(defaultMapper(), requirePositive(maxBytes));
+    }
+
+    /**
+     * A codec with the application's own mapper (its modules and naming). The mapper must not enable
+     * default typing: the stored bytes would choose the classes to create.
+     */
+    public static JsonCodec withMapper(ObjectMapper mapper, int maxBytes) {
+        Objects.requireNonNull(mapper, "mapper");
+        return new JsonCodec(mapper.copy(), requirePositive(maxBytes));
+    }
+
+    /** The mapper Idem uses unless told otherwise. */
+    public static ObjectMapper defaultMapper() {
+        return JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .addModule(new Jdk8Module())
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .build();
+    }
+
+    /** The size limit of one encoded value, in bytes. */
+    public int maxBytes() {
+        return maxBytes;
+    }
+
+    @Override
+    public byte[] encode(Object value, Type type) {
+        byte[] bytes;
+        try {
+            bytes = mapper.writerFor(mapper.constructType(type)).writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot encode a " + describe(value) + " as JSON for "
+                    + type.getTypeName() + ": " + e.getOriginalMessage(), e);
+        }
+        if (bytes.length > maxBytes) {
+            throw new IllegalArgumentException("the encoded " + type.getTypeName() + " has " + bytes.length
+                    + " bytes, more than the limit of " + maxBytes + "; return less, or raise the codec's limit");
+        }
+        return bytes;
+    }
+
+    @Override
+    public Object decode(byte[] bytes, Type type) {
+        try {
+            return mapper.readValue(bytes, mapper.constructType(type));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot decode " + bytes.length + " bytes of JSON as "
+                    + type.getTypeName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte[] encodeArguments(Object[] values, Type[] types) {
+        if (values.length != types.length) {
+            throw new IllegalArgumentException(values.length + " arguments for " + types.length + " parameter types");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator generator = mapper.createGenerator(out)) {
+            generator.writeStartArray();
+            for (int i = 0; i < values.length; i++) {
+                try {
+                    mapper.writerFor(mapper.constructType(types[i])).writeValue(generator, values[i]);
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException("cannot encode argument " + i + " (a " + describe(values[i])
+                            + ") as JSON for " + types[i].getTypeName() + ": " + e.getOriginalMessage(), e);
+                }
+            }
+            generator.writeEndArray();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot encode the arguments as JSON: " + e.getMessage(), e);
+        }
+        if (out.size() > maxBytes) {
+            throw new IllegalArgumentException("the encoded arguments have " + out.size() + " bytes, more than the limit of "
+                    + maxBytes + "; pass less, or raise the codec's limit");
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public Object[] decodeArguments(byte[] bytes, Type[] types) {
+        try (JsonParser parser = mapper.createParser(bytes)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new IllegalArgumentException("the encoded arguments are not a JSON array");
+            }
+            Object[] values = new Object[types.length];
+            for (int i = 0; i < types.length; i++) {
+                if (parser.nextToken() == JsonToken.END_ARRAY) {
+                    throw new IllegalArgumentException("the encoded arguments hold " + i + " values, the method takes "
+                            + types.length);
+                }
+                values[i] = mapper.readValue(parser, mapper.constructType(types[i]));
+            }
+            if (parser.nextToken() != JsonToken.END_ARRAY) {
+                throw new IllegalArgumentException("the encoded arguments hold more than the " + types.length
+                        + " values the method takes");
+            }
+            return values;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot decode the arguments: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void validate(Type type) {
+        JavaType javaType = mapper.constructType(type);
+        Class<?> raw = javaType.getRawClass();
+        if (javaType.isPrimitive() || raw == Void.class) {
+            return;
+        }
+        if (raw == Object.class) {
+            throw new IllegalArgumentException("the type is Object, so Idem cannot know which class to replay; "
+                    + "declare the concrete type");
+        }
+        if (javaType.isAbstract() && !javaType.isContainerType() && !javaType.isReferenceType()
+                && !javaType.isEnumType() && !raw.isAnnotationPresent(JsonTypeInfo.class)
+                && !raw.isAnnotationPresent(JsonDeserialize.class)) {
+            throw new IllegalArgumentException(raw.getName() + " is " + (raw.isInterface() ? "an interface" : "abstract")
+                    + " and Idem never lets stored data choose the class to create; declare a concrete type "
+                    + "(or annotate it with @JsonTypeInfo and @JsonSubTypes)");
+        }
+        DefaultDeserializationContext context = ((DefaultDeserializationContext) mapper.getDeserializationContext())
+                .createInstance(mapper.getDeserializationConfig(), null, mapper.getInjectableValues());
+        try {
+            context.findRootValueDeserializer(javaType);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("Jackson cannot deserialize " + javaType.toCanonical() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(Object value) {
+        return value == null ? "null" : value.getClass().getName();
+    }
+
+    private static int requirePositive(int maxBytes) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
+        }
+        return maxBytes;
+    }
+
+    @Override
+    public String toString() {
+        return "JsonCodec[maxBytes=" + maxBytes + "]";
+    }
+}
