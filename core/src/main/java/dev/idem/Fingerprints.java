@@ -32,7 +32,7 @@ final class Fingerprints {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
             .build();
-    private static final MessageDigest SHA_256 = sha256();
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Fingerprints::sha256);
 
     private Fingerprints() {
     }
@@ -44,23 +44,30 @@ final class Fingerprints {
      * @throws IllegalArgumentException naming the value that cannot be written as JSON
      */
     static String of(Object[] values, List<String> names) {
-        MessageDigest digest = newDigest();
-        try (JsonGenerator generator = CANONICAL.createGenerator(new DigestStream(digest))) {
-            generator.writeStartArray();
-            for (int i = 0; i < values.length; i++) {
-                try {
-                    CANONICAL.writeValue(generator, canonical(values[i]));
-                } catch (IOException | RuntimeException e) {
-                    throw new IllegalArgumentException("cannot fingerprint parameter '" + names.get(i) + "' ("
-                            + values[i].getClass().getName() + "): " + e.getMessage()
-                            + "; leave it out with fingerprintParameters, or turn the fingerprint off", e);
-                }
-            }
-            generator.writeEndArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to a digest failed", e);
+        Object[] canonical = new Object[values.length];
+        for (int i = 0; i < values.length; i++) {
+            canonical[i] = canonical(values[i]);
+        }
+        MessageDigest digest = DIGEST.get();
+        try {
+            CANONICAL.writeValue(new DigestStream(digest), canonical);
+        } catch (IOException | RuntimeException e) {
+            digest.reset();
+            throw new IllegalArgumentException(culprit(canonical, names, e), e);
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static String culprit(Object[] values, List<String> names, Exception failure) {
+        for (int i = 0; i < values.length; i++) {
+            try {
+                CANONICAL.writeValue(OutputStream.nullOutputStream(), values[i]);
+            } catch (IOException | RuntimeException e) {
+                return "cannot fingerprint parameter '" + names.get(i) + "' (" + values[i].getClass().getName() + "): "
+                        + e.getMessage() + "; leave it out with fingerprintParameters, or turn the fingerprint off";
+            }
+        }
+        return "cannot fingerprint the arguments: " + failure.getMessage();
     }
 
     private static Object canonical(Object value) {
@@ -98,14 +105,6 @@ final class Fingerprints {
             }
         }
         return false;
-    }
-
-    private static MessageDigest newDigest() {
-        try {
-            return (MessageDigest) SHA_256.clone();
-        } catch (CloneNotSupportedException e) {
-            return sha256();
-        }
     }
 
     private static MessageDigest sha256() {

@@ -105,7 +105,7 @@ final class Guard {
         String errorMessage = dead.error() == null ? null : dead.error().message();
         throw new IdempotencyDeadException(full, errorType, errorMessage, name + ": the call with key '" + full
                 + "' is dead after " + dead.attempt() + " attempts (last failure: " + dead.error()
-                + "); an operator can requeue or cancel it");
+                + "); an operator can requeue or cancel it", null);
     }
 
     private ClaimResult claim(ClaimRequest request) {

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
@@ -17,7 +19,9 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Type;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The default codec: JSON by Jackson against the declared generic type, so a method returning
@@ -33,6 +37,8 @@ public final class JsonCodec implements Codec {
 
     private final ObjectMapper mapper;
     private final int maxBytes;
+    private final Map<Type, ObjectReader> readers = new ConcurrentHashMap<>();
+    private final Map<Type, ObjectWriter> writers = new ConcurrentHashMap<>();
 
     private JsonCodec(ObjectMapper mapper, int maxBytes) {
         this.mapper = mapper;
@@ -78,7 +84,7 @@ public final class JsonCodec implements Codec {
     public byte[] encode(Object value, Type type) {
         byte[] bytes;
         try {
-            bytes = mapper.writerFor(mapper.constructType(type)).writeValueAsBytes(value);
+            bytes = writers.computeIfAbsent(type, t -> mapper.writerFor(mapper.constructType(t))).writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode a " + describe(value) + " as JSON for "
                     + type.getTypeName() + ": " + e.getOriginalMessage(), e);
@@ -93,7 +99,7 @@ public final class JsonCodec implements Codec {
     @Override
     public Object decode(byte[] bytes, Type type) {
         try {
-            return mapper.readValue(bytes, mapper.constructType(type));
+            return readers.computeIfAbsent(type, t -> mapper.readerFor(mapper.constructType(t))).readValue(bytes);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot decode " + bytes.length + " bytes of JSON as "
                     + type.getTypeName() + ": " + e.getMessage(), e);

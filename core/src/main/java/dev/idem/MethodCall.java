@@ -50,7 +50,7 @@ public final class MethodCall implements Steps.Recorder {
     private final String key;
     private final long token;
     private final int attempt;
-    private final Map<String, byte[]> steps;
+    private Map<String, byte[]> steps;
     private final boolean recording;
     private final long startNanos = System.nanoTime();
     private final Steps.Recorder enclosing;
@@ -68,7 +68,7 @@ public final class MethodCall implements Steps.Recorder {
         this.key = key;
         this.token = claimed == null ? 0 : claimed.token();
         this.attempt = claimed == null ? 1 : claimed.attempt();
-        this.steps = claimed == null ? null : new HashMap<>(claimed.steps());
+        this.steps = claimed == null || claimed.steps().isEmpty() ? null : new HashMap<>(claimed.steps());
         this.recording = recording;
         this.retryStart = guard.retry == null ? 0 : guard.retry.start();
         if (claimed != null) {
@@ -192,7 +192,7 @@ public final class MethodCall implements Steps.Recorder {
 
     @Override
     public <T, E extends Exception> T step(String name, Type type, ThrowingSupplier<T, E> body) throws E {
-        byte[] saved = steps.get(name);
+        byte[] saved = steps == null ? null : steps.get(name);
         if (saved != null) {
             try {
                 @SuppressWarnings("unchecked")
@@ -216,6 +216,9 @@ public final class MethodCall implements Steps.Recorder {
         }
         if (!write(() -> guard.idem.store().saveStep(new StepWrite(key, token, name, encoded, guard.idem.node())))) {
             throw leaseLostException("step '" + name + "' ran but was not saved");
+        }
+        if (steps == null) {
+            steps = new HashMap<>();
         }
         steps.put(name, encoded);
         return value;
@@ -285,11 +288,9 @@ public final class MethodCall implements Steps.Recorder {
         if (outcome instanceof FailureOutcome.Schedule) {
             failure = deferred(key, deferDelay, thrown);
         } else if (outcome instanceof FailureOutcome.Dead) {
-            IdempotencyDeadException dead = new IdempotencyDeadException(key, thrown.getClass().getName(),
+            failure = new IdempotencyDeadException(key, thrown.getClass().getName(),
                     ErrorInfo.of(thrown).message(), guard.name + ": the call with key '" + key + "' failed its last of "
-                    + attempt + " attempts and is dead; an operator can requeue or cancel it");
-            dead.initCause(thrown);
-            failure = dead;
+                    + attempt + " attempts and is dead; an operator can requeue or cancel it", thrown);
         } else {
             failure = thrown;
         }
@@ -350,11 +351,14 @@ public final class MethodCall implements Steps.Recorder {
     private boolean write(BooleanSupplier storeWrite) {
         IdempotencyStoreUnavailableException last = null;
         Duration pause = STORE_WRITE_PAUSE;
-        for (int i = 0; i < STORE_WRITE_ATTEMPTS; i++) {
+        for (int i = 1; ; i++) {
             try {
                 return storeWrite.getAsBoolean();
             } catch (IdempotencyStoreUnavailableException e) {
                 last = e;
+            }
+            if (i == STORE_WRITE_ATTEMPTS) {
+                break;
             }
             try {
                 guard.idem.sleeper().sleep(pause);

@@ -111,7 +111,13 @@ final class MethodKeys {
         if (keyParameter >= 0) {
             return text(args[keyParameter], "the @IdempotencyKey parameter '" + parameterNames.get(keyParameter) + "'");
         }
-        String identity = WellKnownIdentity.find(args);
+        String identity;
+        try {
+            identity = WellKnownIdentity.find(args);
+        } catch (PropertyAccess.ReadException e) {
+            throw new IdempotencyKeyException(method + ": reading a well-known identity field of the arguments failed: "
+                    + e.getMessage() + "; set a key expression", e);
+        }
         if (identity != null) {
             return identity;
         }

@@ -3,9 +3,11 @@ package dev.idem;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.Member;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -57,9 +59,7 @@ final class PropertyAccess {
         }
     }
 
-    private static final class ClassInfo {
-        final Map<String, Property> properties = new ConcurrentHashMap<>();
-        volatile List<String> names;
+    private record ClassInfo(Map<String, Property> properties, List<String> names) {
     }
 
     private static final Set<String> OBJECT_METHODS = Set.of("getClass", "hashCode", "toString");
@@ -67,7 +67,7 @@ final class PropertyAccess {
     private static final ClassValue<ClassInfo> CLASS_INFO = new ClassValue<>() {
         @Override
         protected ClassInfo computeValue(Class<?> type) {
-            return new ClassInfo();
+            return new ClassInfo(new ConcurrentHashMap<>(), collectNames(box(type)));
         }
     };
 
@@ -114,13 +114,7 @@ final class PropertyAccess {
 
     /** The property names of {@code type}, sorted, for messages; empty for maps. */
     static List<String> propertyNames(Class<?> type) {
-        ClassInfo info = CLASS_INFO.get(type);
-        List<String> names = info.names;
-        if (names == null) {
-            names = collectNames(box(type));
-            info.names = names;
-        }
-        return names;
+        return CLASS_INFO.get(type).names();
     }
 
     /**
@@ -266,7 +260,7 @@ final class PropertyAccess {
     }
 
     private static Property property(Class<?> type, String name) {
-        Map<String, Property> properties = CLASS_INFO.get(type).properties;
+        Map<String, Property> properties = CLASS_INFO.get(type).properties();
         Property property = properties.get(name);
         if (property == null) {
             property = properties.computeIfAbsent(name, missing -> find(box(type), missing));
@@ -276,7 +270,7 @@ final class PropertyAccess {
 
     private static Property find(Class<?> type, String name) {
         if (Map.class.isAssignableFrom(type)) {
-            return new Property(Object.class, bean -> ((Map<?, ?>) bean).get(name));
+            return new Property(Object.class, bean -> index(bean, name));
         }
         if (type.isArray() && name.equals("length")) {
             return new Property(int.class, accessor(MethodHandles.arrayLength(type), type, name));
@@ -343,14 +337,16 @@ final class PropertyAccess {
         }
     }
 
-    private static Accessor accessor(Method method, Class<?> type, String name) {
+    /** Reads a public method or field, made callable even when its class is not public where allowed. */
+    private static <M extends AccessibleObject & Member> Accessor accessor(M member, Class<?> type, String name) {
         try {
-            Method visible = visibleVersion(method);
+            Member visible = member instanceof Method method ? visibleVersion(method)
+                    : isVisible(member.getDeclaringClass()) ? member : null;
             if (visible != null) {
-                return accessor(MethodHandles.publicLookup().unreflect(visible), type, name);
+                return accessor(unreflect(MethodHandles.publicLookup(), visible), type, name);
             }
-            if (method.trySetAccessible()) {
-                return accessor(MethodHandles.lookup().unreflect(method), type, name);
+            if (member.trySetAccessible()) {
+                return accessor(unreflect(MethodHandles.lookup(), member), type, name);
             }
         } catch (IllegalAccessException e) {
             return denied(type, name, e);
@@ -358,18 +354,8 @@ final class PropertyAccess {
         return denied(type, name, null);
     }
 
-    private static Accessor accessor(Field field, Class<?> type, String name) {
-        try {
-            if (isVisible(field.getDeclaringClass())) {
-                return accessor(MethodHandles.publicLookup().unreflectGetter(field), type, name);
-            }
-            if (field.trySetAccessible()) {
-                return accessor(MethodHandles.lookup().unreflectGetter(field), type, name);
-            }
-        } catch (IllegalAccessException e) {
-            return denied(type, name, e);
-        }
-        return denied(type, name, null);
+    private static MethodHandle unreflect(MethodHandles.Lookup lookup, Member member) throws IllegalAccessException {
+        return member instanceof Method method ? lookup.unreflect(method) : lookup.unreflectGetter((Field) member);
     }
 
     private static Accessor accessor(MethodHandle handle, Class<?> type, String name) {

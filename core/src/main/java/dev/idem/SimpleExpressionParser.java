@@ -48,12 +48,6 @@ final class SimpleExpressionParser implements KeyExpressionParser {
         return new Parser(expression, method).expression();
     }
 
-    /** The method as messages name it: {@code com.example.Payments#charge(PaymentEvent)}. */
-    static String describe(Method method) {
-        return method.getDeclaringClass().getName() + "#" + method.getName() + Arrays.stream(method.getParameterTypes())
-                .map(PropertyAccess::simpleName).collect(Collectors.joining(", ", "(", ")"));
-    }
-
     private interface Term {
         Object evaluate(Object[] args, CompiledExpression expression);
 
@@ -99,8 +93,9 @@ final class SimpleExpressionParser implements KeyExpressionParser {
 
     private abstract static class Step {
         final boolean nullSafe;
-        /** The path up to this step and the step itself, as written, for messages. */
+        /** The path before this step, as written, for messages. */
         final String before;
+        /** This step as written, for messages. */
         final String text;
 
         Step(boolean nullSafe, String before, String text) {
@@ -185,11 +180,15 @@ final class SimpleExpressionParser implements KeyExpressionParser {
         }
 
         private String text(Object value, Term term) {
+            if (value instanceof String || value instanceof Number) {
+                // class checks first: a failed interface instanceof is slow on JDK 17
+                return value.toString();
+            }
             if (value instanceof Enum<?> constant) {
                 return constant.name();
             }
             if (value instanceof Collection<?> || value instanceof Map<?, ?> || value.getClass().isArray()) {
-                throw keyError(term.text() + " is a " + PropertyAccess.simpleName(value.getClass())
+                throw keyError(term.text() + " has type " + PropertyAccess.simpleName(value.getClass())
                         + "; only single values can be joined with +", null);
             }
             return value.toString();
@@ -244,7 +243,7 @@ final class SimpleExpressionParser implements KeyExpressionParser {
                 throw error("the '+' at column " + (firstPlus + 1) + " joins two values that are not strings, so SpEL"
                         + " would add them; put a string between them, e.g. #a + ':' + #b");
             }
-            return new CompiledExpression(source, describe(method), terms.toArray(Term[]::new));
+            return new CompiledExpression(source, Methods.describe(method), terms.toArray(Term[]::new));
         }
 
         private Term term() {
@@ -253,16 +252,11 @@ final class SimpleExpressionParser implements KeyExpressionParser {
             if (position == source.length()) {
                 throw error("the expression ends where a value is expected; add #parameter, a 'string' or a number");
             }
-            char c = source.charAt(position);
-            if (c == '\'' || c == '"') {
-                position = afterString();
-                return new Literal(source.substring(start, position), stringValue(start));
+            Object literal = literal();
+            if (literal != null) {
+                return new Literal(source.substring(start, position), literal);
             }
-            if (isDigit(c)) {
-                int value = integer();
-                return new Literal(source.substring(start, position), value);
-            }
-            if (c != '#') {
+            if (source.charAt(position) != '#') {
                 throw unexpected();
             }
             position++;
@@ -290,14 +284,8 @@ final class SimpleExpressionParser implements KeyExpressionParser {
             if (source.startsWith("[", position)) {
                 position++;
                 skipSpaces();
-                Object key;
-                if (position < source.length() && isDigit(source.charAt(position))) {
-                    key = integer();
-                } else if (position < source.length() && (source.charAt(position) == '\'' || source.charAt(position) == '"')) {
-                    int keyStart = position;
-                    position = afterString();
-                    key = stringValue(keyStart);
-                } else {
+                Object key = literal();
+                if (key == null) {
                     throw error(found() + " at column " + (position + 1) + "; an index is a number or a 'string'");
                 }
                 skipSpaces();
@@ -325,8 +313,9 @@ final class SimpleExpressionParser implements KeyExpressionParser {
                 return Integer.parseInt(positional.group(1));
             }
             if (!positional.matches() && parameters.length > 0 && !parameters[0].isNamePresent()) {
+                String positions = parameters.length == 1 ? "#p0" : "#p0 to #p" + (parameters.length - 1);
                 throw error("#" + name + " names a parameter, but the parameter names were not compiled in; compile"
-                        + " with -parameters or use #p0 to #p" + (parameters.length - 1));
+                        + " with -parameters or use " + positions);
             }
             throw error("the method has no parameter #" + name + " (" + parameterList() + ")");
         }
@@ -347,6 +336,7 @@ final class SimpleExpressionParser implements KeyExpressionParser {
             if (raw == null) {
                 return null;
             }
+            raw = PropertyAccess.box(raw);
             Object key = step instanceof PropertyStep property ? property.name : ((IndexStep) step).key;
             if (Map.class.isAssignableFrom(raw)) {
                 return PropertyAccess.elementType(type);
@@ -384,26 +374,35 @@ final class SimpleExpressionParser implements KeyExpressionParser {
             return type == null || PropertyAccess.box(type).isAssignableFrom(String.class);
         }
 
-        /** The position after the string literal that starts at {@code position}; a doubled quote escapes. */
-        private int afterString() {
-            char quote = source.charAt(position);
-            int i = position + 1;
-            while (i < source.length()) {
-                if (source.charAt(i) == quote) {
-                    if (i + 1 < source.length() && source.charAt(i + 1) == quote) {
-                        i += 2;
-                        continue;
-                    }
-                    return i + 1;
-                }
-                i++;
+        /** The string or integer literal at the cursor, which moves past it; {@code null} if there is none. */
+        private Object literal() {
+            if (position == source.length()) {
+                return null;
             }
-            throw error("the string at column " + (position + 1) + " is not closed; add " + quote);
+            char c = source.charAt(position);
+            if (c == '\'' || c == '"') {
+                return string(c);
+            }
+            return isDigit(c) ? integer() : null;
         }
 
-        private String stringValue(int start) {
-            String quote = source.substring(start, start + 1);
-            return source.substring(start + 1, position - 1).replace(quote + quote, quote);
+        /** A quoted string, in which a doubled quote stands for one quote. */
+        private String string(char quote) {
+            StringBuilder value = new StringBuilder();
+            int i = position + 1;
+            while (i < source.length()) {
+                char c = source.charAt(i++);
+                if (c != quote) {
+                    value.append(c);
+                } else if (i < source.length() && source.charAt(i) == quote) {
+                    value.append(quote);
+                    i++;
+                } else {
+                    position = i;
+                    return value.toString();
+                }
+            }
+            throw error("the string at column " + (position + 1) + " is not closed; add " + quote);
         }
 
         private int integer() {
@@ -446,9 +445,11 @@ final class SimpleExpressionParser implements KeyExpressionParser {
                         + " (getX(), x() or a public field)";
                 case '?', ':' -> "the ternary and Elvis operators are not supported";
                 case '@', '&' -> "bean references are not supported";
-                case '-', '*', '/', '%', '^', '=', '!', '<', '>', '|' -> "the only operator is + (string concatenation)";
+                case '-', '*', '/', '%', '^', '=', '!', '<', '>', '|' ->
+                        "the only operator is + (string concatenation)";
                 default -> isIdentifierStart(c)
-                        ? "a value starts with #, such as #p0 or #event; T(...), new, true, false and null are not supported"
+                        ? "a value starts with #, such as #p0 or #event; T(...), new, true, false and null are not"
+                                + " supported"
                         : "write #parameter paths, ['key'] or [0], 'strings' and numbers, joined with +";
             };
             return error(found() + " at column " + (position + 1) + "; " + advice);
@@ -460,7 +461,7 @@ final class SimpleExpressionParser implements KeyExpressionParser {
 
         private IdempotencyConfigurationException error(String detail) {
             return new IdempotencyConfigurationException("Invalid key expression \"" + source + "\" on "
-                    + describe(method) + ": " + detail, null);
+                    + Methods.describe(method) + ": " + detail, null);
         }
 
         private static boolean isIdentifierStart(char c) {

@@ -159,7 +159,7 @@ final class WellKnownIdentity {
     private static Object exact(Map<?, ?> map, String key) {
         try {
             return map.get(key);
-        } catch (ClassCastException | NullPointerException e) {
+        } catch (ClassCastException e) {
             return null;
         }
     }

@@ -16,9 +16,11 @@ public class IdempotencyDeadException extends IdempotencyException {
      * @param lastErrorType the class name of the last failure, or {@code null}
      * @param lastErrorMessage its (shortened) message, or {@code null}
      * @param message what happened and what to do
+     * @param cause the failure that made the job dead when it happened in this call, else {@code null}
      */
-    public IdempotencyDeadException(String key, String lastErrorType, String lastErrorMessage, String message) {
-        super(key, message, null);
+    public IdempotencyDeadException(String key, String lastErrorType, String lastErrorMessage, String message,
+            Throwable cause) {
+        super(key, message, cause);
         this.lastErrorType = lastErrorType;
         this.lastErrorMessage = lastErrorMessage;
     }

@@ -385,7 +385,7 @@ public final class InMemoryStore implements IdempotencyStore {
             this.originalKey = originalKey;
             this.createdAt = now;
             this.updatedAt = now;
-            this.history = previous == null ? new ArrayDeque<>() : previous.history;
+            this.history = previous == null ? new ArrayDeque<>(4) : previous.history;
             this.sequence = previous == null ? 0 : previous.sequence;
         }
 
@@ -414,9 +414,16 @@ public final class InMemoryStore implements IdempotencyStore {
         }
 
         ClaimResult.Claimed claimed(AuditEvent event) {
+            return new ClaimResult.Claimed(token, attempt, copySteps(), event);
+        }
+
+        Map<String, byte[]> copySteps() {
+            if (steps.isEmpty()) {
+                return Map.of();
+            }
             Map<String, byte[]> copy = new LinkedHashMap<>();
             steps.forEach((name, value) -> copy.put(name, value.clone()));
-            return new ClaimResult.Claimed(token, attempt, copy, event);
+            return copy;
         }
 
         void audit(AuditEvent event, String node, Instant at, Duration elapsed, ErrorInfo failure,
@@ -429,10 +436,8 @@ public final class InMemoryStore implements IdempotencyStore {
         }
 
         IdempotencyRecord snapshot() {
-            Map<String, byte[]> copy = new LinkedHashMap<>();
-            steps.forEach((name, value) -> copy.put(name, value.clone()));
             return new IdempotencyRecord(key, originalKey, state, fingerprint, token, attempt, owner, createdAt,
-                    updatedAt, leaseUntil, nextAttemptAt, expiresAt, cloneOrNull(result), error, copy,
+                    updatedAt, leaseUntil, nextAttemptAt, expiresAt, cloneOrNull(result), error, copySteps(),
                     cloneOrNull(invocation));
         }
     }
