@@ -1,6 +1,8 @@
 package dev.idem;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -18,8 +20,9 @@ import java.util.List;
 /**
  * The fingerprint of a call: the hex SHA-256 of the canonical JSON of selected arguments, with object
  * properties and map entries sorted by name. A string or byte-array argument holding a JSON object or
- * array is canonicalised too, so a minified and a pretty-printed delivery of one body agree. Stateless
- * and thread-safe.
+ * array is canonicalised too, so a minified and a pretty-printed delivery of one body agree; text that
+ * is not exactly one JSON document without duplicate names is hashed as it is. Numbers in JSON text are
+ * compared exactly as written ({@code 1.0} is not {@code 1.00}). Stateless and thread-safe.
  */
 final class Fingerprints {
 
@@ -31,6 +34,9 @@ final class Fingerprints {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Fingerprints::sha256);
 

@@ -254,8 +254,16 @@ public final class Idem implements AutoCloseable {
         if (retry != null && retry.defer() != null) {
             validateArguments(name, method);
         }
-        List<Class<?>> trusted = new ArrayList<>(idempotency == null || idempotency.rememberOn().isEmpty()
-                ? List.of(method.getExceptionTypes()) : idempotency.rememberOn());
+        List<Class<?>> trusted = new ArrayList<>();
+        if (idempotency != null && !idempotency.rememberOn().isEmpty()) {
+            trusted.addAll(idempotency.rememberOn());
+        } else {
+            for (Class<?> declared : method.getExceptionTypes()) {
+                if (declared != Exception.class && declared != Throwable.class && declared != RuntimeException.class) {
+                    trusted.add(declared);
+                }
+            }
+        }
         Guard guard = new Guard(this, name, idempotency, namespace, method.getGenericReturnType(),
                 retry == null ? null : retryExecutor(retry),
                 new FailureReplay(trusted, method.getDeclaringClass().getClassLoader()), method);

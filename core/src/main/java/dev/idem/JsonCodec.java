@@ -13,14 +13,17 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Type;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -61,6 +64,10 @@ public final class JsonCodec implements Codec {
      */
     public static JsonCodec withMapper(ObjectMapper mapper, int maxBytes) {
         Objects.requireNonNull(mapper, "mapper");
+        if (mapper.getDeserializationConfig().getDefaultTyper(mapper.constructType(Object.class)) != null) {
+            throw new IllegalArgumentException("the ObjectMapper has default typing enabled, which lets stored data "
+                    + "choose the classes to create; give Idem a mapper without it");
+        }
         return new JsonCodec(mapper.copy(), requirePositive(maxBytes));
     }
 
@@ -160,21 +167,11 @@ public final class JsonCodec implements Codec {
     @Override
     public void validate(Type type) {
         JavaType javaType = mapper.constructType(type);
-        Class<?> raw = javaType.getRawClass();
-        if (javaType.isPrimitive() || raw == Void.class) {
-            return;
-        }
-        if (raw == Object.class) {
+        if (javaType.getRawClass() == Object.class) {
             throw new IllegalArgumentException("the type is Object, so Idem cannot know which class to replay; "
                     + "declare the concrete type");
         }
-        if (javaType.isAbstract() && !javaType.isContainerType() && !javaType.isReferenceType()
-                && !javaType.isEnumType() && !raw.isAnnotationPresent(JsonTypeInfo.class)
-                && !raw.isAnnotationPresent(JsonDeserialize.class)) {
-            throw new IllegalArgumentException(raw.getName() + " is " + (raw.isInterface() ? "an interface" : "abstract")
-                    + " and Idem never lets stored data choose the class to create; declare a concrete type "
-                    + "(or annotate it with @JsonTypeInfo and @JsonSubTypes)");
-        }
+        requireConcrete(javaType, new HashSet<>(), javaType.toCanonical());
         DefaultDeserializationContext context = ((DefaultDeserializationContext) mapper.getDeserializationContext())
                 .createInstance(mapper.getDeserializationConfig(), null, mapper.getInjectableValues());
         try {
@@ -182,6 +179,37 @@ public final class JsonCodec implements Codec {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("Jackson cannot deserialize " + javaType.toCanonical() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Walks the type, its elements and its properties: none may be abstract without declared subtypes. */
+    private void requireConcrete(JavaType type, Set<JavaType> seen, String root) {
+        if (type == null || !seen.add(type) || type.isPrimitive() || type.isEnumType()) {
+            return;
+        }
+        Class<?> raw = type.getRawClass();
+        if (raw == Object.class || raw == Void.class || raw.isAnnotationPresent(JsonTypeInfo.class)
+                || raw.isAnnotationPresent(JsonDeserialize.class)) {
+            return;
+        }
+        if (type.isContainerType() || type.isReferenceType()) {
+            requireConcrete(type.getKeyType(), seen, root);
+            requireConcrete(type.getContentType(), seen, root);
+            return;
+        }
+        if (type.isAbstract()) {
+            throw new IllegalArgumentException(raw.getName() + (raw.getName().equals(root) ? "" : " (in " + root + ")")
+                    + " is " + (raw.isInterface() ? "an interface" : "abstract") + " and Idem never lets stored data "
+                    + "choose the class to create; declare a concrete type (or annotate it with @JsonTypeInfo and "
+                    + "@JsonSubTypes)");
+        }
+        if (raw.getName().startsWith("java.")) {
+            return;
+        }
+        for (BeanPropertyDefinition property : mapper.getDeserializationConfig().introspect(type).findProperties()) {
+            if (property.couldDeserialize()) {
+                requireConcrete(property.getPrimaryType(), seen, root);
+            }
         }
     }
 

@@ -42,7 +42,8 @@ final class RetryBudget {
         long elapsed = now - lastRefillMillis;
         if (elapsed > 0) {
             lastRefillMillis = now;
-            add(Math.min(capacityMillis, elapsed * refillMillisPerSecond / MILLI));
+            long secondsToFill = capacityMillis / Math.max(1, refillMillisPerSecond) + 1;
+            add(Math.min(elapsed, secondsToFill * MILLI) * refillMillisPerSecond / MILLI);
         }
         while (true) {
             long balance = balanceMillis.get();

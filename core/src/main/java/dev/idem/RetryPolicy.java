@@ -131,12 +131,13 @@ public final class RetryPolicy {
     }
 
     /**
-     * Whether {@code failure} is of a kind this policy retries. Idem's own exceptions never are; then
-     * {@link #excludes()} win; then {@link #includes()}, or any {@link Exception} when none are set.
-     * Excludes and includes also match the failure's causes.
+     * Whether {@code failure} is of a kind this policy retries. Idem's own exceptions and
+     * {@link InterruptedException} (a cancellation) never are; then {@link #excludes()} win; then
+     * {@link #includes()}, or any {@link Exception} when none are set. Excludes and includes also match
+     * the failure's causes.
      */
     public boolean retries(Throwable failure) {
-        if (failure instanceof IdempotencyException) {
+        if (failure instanceof IdempotencyException || failure instanceof InterruptedException) {
             return false;
         }
         if (matches(excludes, failure)) {

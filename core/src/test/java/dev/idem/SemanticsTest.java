@@ -150,6 +150,12 @@ class SemanticsTest {
             throw new IllegalStateException("ledger closed");
         }
 
+        @Idempotent(key = "#event.id", onFailure = OnFailure.REMEMBER)
+        public Receipt vaguelyDeclared(PaymentEvent event) throws Exception {
+            runs.incrementAndGet();
+            throw new CardDeclinedException("insufficient funds");
+        }
+
         @Idempotent(key = "#event.id", failOpen = true)
         public Receipt lowValue(PaymentEvent event) {
             return charge(event);
@@ -377,6 +383,16 @@ class SemanticsTest {
                     assertThat(replay.originalType()).isEqualTo(IllegalStateException.class.getName());
                     assertThat(replay.originalMessage()).isEqualTo("ledger closed");
                 });
+        assertThat(payments.runs).hasValue(1);
+    }
+
+    @Test
+    void aThrowsExceptionClauseTrustsNoTypeForRebuilding() {
+        assertThatThrownBy(() -> weaver.call(payments, "vaguelyDeclared", event("evt_v", 10)))
+                .isInstanceOf(CardDeclinedException.class);
+        assertThatThrownBy(() -> weaver.call(payments, "vaguelyDeclared", event("evt_v", 10)))
+                .isInstanceOf(IdempotencyReplayedFailureException.class)
+                .hasMessageContaining(CardDeclinedException.class.getName());
         assertThat(payments.runs).hasValue(1);
     }
 

@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * A failure as a store keeps it: the exception's class name and its message, shortened to
- * {@link #MAX_MESSAGE_LENGTH} characters. Never the stack trace or the exception object. Immutable.
+ * {@link #MAX_MESSAGE_LENGTH} characters, with NUL characters (which SQL text columns refuse) replaced
+ * by U+FFFD. Never the stack trace or the exception object. Immutable.
  *
  * @param type the exception's class name
  * @param message the shortened message, or {@code null}
@@ -17,8 +18,11 @@ public record ErrorInfo(String type, String message) {
     /** Validates and shortens. */
     public ErrorInfo {
         Objects.requireNonNull(type, "type");
-        if (message != null && message.length() > MAX_MESSAGE_LENGTH) {
-            message = message.substring(0, MAX_MESSAGE_LENGTH - 3) + "...";
+        if (message != null) {
+            if (message.length() > MAX_MESSAGE_LENGTH) {
+                message = Keys.shorten(message, MAX_MESSAGE_LENGTH - 3) + "...";
+            }
+            message = message.replace('\u0000', '\uFFFD');
         }
     }
 

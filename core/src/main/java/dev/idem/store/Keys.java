@@ -1,6 +1,6 @@
 package dev.idem.store;
 
-import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -11,8 +11,12 @@ import java.util.HexFormat;
  *
  * <p>The full key is {@code namespace + ":" + key}. When that would be longer than {@link #MAX_LENGTH}
  * characters, or the key holds a control character or an unpaired surrogate (which some stores cannot
- * keep), the key part is replaced by {@code "sha256:" + hex(SHA-256(UTF-8 key))} and the original is
- * kept, shortened to {@link #MAX_ORIGINAL_LENGTH} characters, for the audit only.
+ * keep), or it starts with {@code "sha256:"} itself, the key part is replaced by
+ * {@code "sha256:" + hex(SHA-256(key))} and the original is kept, shortened to
+ * {@link #MAX_ORIGINAL_LENGTH} characters with control characters escaped, for the audit only. The hash
+ * is over the key's UTF-8 bytes, with an unpaired surrogate written as its own three bytes (WTF-8), so
+ * that no two keys share a hash input. Namespaces cannot contain {@code ':'}, so no two
+ * (namespace, key) pairs share a full key.
  */
 public final class Keys {
 
@@ -50,19 +54,29 @@ public final class Keys {
         if (key == null || key.isEmpty()) {
             throw new IllegalArgumentException("the key of namespace '" + namespace + "' is empty");
         }
-        if (namespace.length() + 1 + key.length() <= MAX_LENGTH && printable(key)) {
+        if (namespace.length() + 1 + key.length() <= MAX_LENGTH && printable(key) && !key.startsWith(HASH_PREFIX)) {
             return new StoreKey(namespace + ":" + key, null);
         }
-        String original = key.length() > MAX_ORIGINAL_LENGTH ? key.substring(0, MAX_ORIGINAL_LENGTH) : key;
-        return new StoreKey(namespace + ":" + HASH_PREFIX + sha256Hex(key), original);
+        return new StoreKey(namespace + ":" + HASH_PREFIX + sha256Hex(key), displayable(shorten(key, MAX_ORIGINAL_LENGTH)));
     }
 
-    /** Checks a namespace: 1 to {@link #MAX_NAMESPACE_LENGTH} printable characters. */
+    /**
+     * {@code text} cut to at most {@code max} characters, never between the two halves of a surrogate pair.
+     */
+    public static String shorten(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, end);
+    }
+
+    /** Checks a namespace: 1 to {@link #MAX_NAMESPACE_LENGTH} printable characters, no {@code ':'}. */
     public static void requireNamespace(String namespace) {
         if (namespace == null || namespace.isEmpty() || namespace.length() > MAX_NAMESPACE_LENGTH
-                || !printable(namespace)) {
+                || !printable(namespace) || namespace.indexOf(':') >= 0) {
             throw new IllegalArgumentException("a namespace must have 1 to " + MAX_NAMESPACE_LENGTH
-                    + " printable characters: '" + namespace + "'");
+                    + " printable characters and no ':': '" + namespace + "'");
         }
     }
 
@@ -86,9 +100,57 @@ public final class Keys {
         }
     }
 
-    /** The lower-case hex SHA-256 of the UTF-8 bytes of {@code text}. */
+    /**
+     * The lower-case hex SHA-256 of the UTF-8 bytes of {@code text}; an unpaired surrogate counts as its
+     * own three bytes (WTF-8), so that different strings never hash the same input.
+     */
     public static String sha256Hex(String text) {
-        return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(sha256().digest(wtf8(text)));
+    }
+
+    private static byte[] wtf8(String text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() + 16);
+        for (int i = 0; i < text.length(); ) {
+            int codePoint = text.codePointAt(i);
+            i += Character.charCount(codePoint);
+            if (codePoint < 0x80) {
+                out.write(codePoint);
+            } else if (codePoint < 0x800) {
+                out.write(0xC0 | codePoint >> 6);
+                out.write(0x80 | codePoint & 0x3F);
+            } else if (codePoint < 0x10000) {
+                out.write(0xE0 | codePoint >> 12);
+                out.write(0x80 | codePoint >> 6 & 0x3F);
+                out.write(0x80 | codePoint & 0x3F);
+            } else {
+                out.write(0xF0 | codePoint >> 18);
+                out.write(0x80 | codePoint >> 12 & 0x3F);
+                out.write(0x80 | codePoint >> 6 & 0x3F);
+                out.write(0x80 | codePoint & 0x3F);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** {@code text} with control characters and unpaired surrogates written as Java-style backslash-u escapes. */
+    static String displayable(String text) {
+        if (printable(text)) {
+            return text;
+        }
+        StringBuilder escaped = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (pair) {
+                escaped.append(c).append(text.charAt(++i));
+            } else if (control(c) || Character.isSurrogate(c)) {
+                escaped.append(String.format("\\u%04x", (int) c));
+            } else {
+                escaped.append(c);
+            }
+        }
+        return escaped.toString();
     }
 
     static MessageDigest sha256() {
@@ -99,10 +161,14 @@ public final class Keys {
         }
     }
 
+    private static boolean control(char c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+    }
+
     private static boolean printable(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (control(c)) {
                 return false;
             }
             if (Character.isHighSurrogate(c)) {
