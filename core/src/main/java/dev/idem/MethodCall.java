@@ -44,6 +44,7 @@ public final class MethodCall implements Steps.Recorder {
     private static final System.Logger LOG = System.getLogger(MethodCall.class.getName());
     private static final int STORE_WRITE_ATTEMPTS = 3;
     private static final Duration STORE_WRITE_PAUSE = Duration.ofMillis(50);
+    private static final Duration JOB_CREATION_LEASE = Duration.ofMinutes(1);
 
     private final Guard guard;
     private final Object[] args;
@@ -315,8 +316,8 @@ public final class MethodCall implements Steps.Recorder {
     private Throwable deferWithoutKey(Throwable thrown) {
         Keys.StoreKey job = Keys.of(guard.namespace, UUID.randomUUID().toString());
         try {
-            ClaimResult claimed = guard.idem.store().claim(new ClaimRequest(job.full(), null, guard.policy == null
-                    ? Duration.ofMinutes(1) : guard.policy.lease(), guard.idem.node(), null));
+            ClaimResult claimed = guard.idem.store().claim(new ClaimRequest(job.full(), null, JOB_CREATION_LEASE,
+                    guard.idem.node(), null));
             long jobToken = ((ClaimResult.Claimed) claimed).token();
             Duration delay = guard.retry.deferDelay(1);
             byte[] invocation = invocationOrNull(thrown);
