@@ -1,5 +1,7 @@
 package dev.idem;
 
+import dev.idem.testing.Fixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -82,26 +84,12 @@ class FingerprintsTest {
 
     // ----- fixtures -----
 
-    /** {@code <ancestor>/shared/fixtures/webhooks}, the first found walking up from the working directory. */
     static Path webhooks() {
-        Path start = Paths.get("").toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("fixtures").resolve("webhooks");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("no shared/fixtures/webhooks folder in " + start + " or any of its parents; the "
-                + "fingerprint tests need the webhook fixtures (see /work/shared/fixtures/README.md)");
+        return Fixtures.webhooks();
     }
 
     static byte[] fixture(String relative) {
-        Path file = webhooks().resolve(relative);
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new AssertionError("cannot read fixture " + file, e);
-        }
+        return Fixtures.bytes(relative);
     }
 
     static Stream<String> jsonBodies() {

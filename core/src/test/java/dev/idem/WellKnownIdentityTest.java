@@ -1,5 +1,7 @@
 package dev.idem;
 
+import dev.idem.testing.Fixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -24,17 +26,8 @@ class WellKnownIdentityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path FIXTURES = fixtures();
 
-    /** The shared webhook fixtures: {@code <ancestor>/shared/fixtures/webhooks} of the working directory. */
     private static Path fixtures() {
-        Path start = Path.of("").toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/fixtures/webhooks");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        return fail("no shared/fixtures/webhooks folder in " + start + " or any parent; the webhook fixtures are"
-                + " expected at /work/shared/fixtures/webhooks next to the repository");
+        return Fixtures.webhooks();
     }
 
     private static String body(String file) {
