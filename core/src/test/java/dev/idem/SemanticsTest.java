@@ -34,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -213,8 +215,11 @@ class SemanticsTest {
     private final ReflectiveWeaver weaver = new ReflectiveWeaver(idem);
     private final Payments payments = new Payments();
 
+    private final ExecutorService callers = Executors.newCachedThreadPool();
+
     @AfterEach
     void close() {
+        callers.shutdownNow();
         idem.close();
     }
 
@@ -269,10 +274,10 @@ class SemanticsTest {
     void aDuplicateWhileTheFirstRunsWaitsAndGetsItsResult() throws Exception {
         payments.gate = new CountDownLatch(1);
         CompletableFuture<Receipt> first = CompletableFuture.supplyAsync(
-                () -> weaver.call(payments, "slowCharge", event("evt_w", 10)));
+                () -> weaver.call(payments, "slowCharge", event("evt_w", 10)), callers);
         assertThat(payments.entered.await(10, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<Receipt> duplicate = CompletableFuture.supplyAsync(
-                () -> weaver.call(payments, "slowCharge", event("evt_w", 10)));
+                () -> weaver.call(payments, "slowCharge", event("evt_w", 10)), callers);
 
         await().atMost(10, TimeUnit.SECONDS).until(() -> store.roundTrips() >= 3);
         assertThat(duplicate).isNotDone();
@@ -286,7 +291,7 @@ class SemanticsTest {
     void aDuplicateWhileTheFirstRunsIsRejectedAtOnceWithReject() throws Exception {
         payments.gate = new CountDownLatch(1);
         CompletableFuture<Receipt> first = CompletableFuture.supplyAsync(
-                () -> weaver.call(payments, "rejectingCharge", event("evt_r", 10)));
+                () -> weaver.call(payments, "rejectingCharge", event("evt_r", 10)), callers);
         assertThat(payments.entered.await(10, TimeUnit.SECONDS)).isTrue();
 
         assertThatThrownBy(() -> weaver.call(payments, "rejectingCharge", event("evt_r", 10)))
@@ -303,7 +308,7 @@ class SemanticsTest {
     void aWaitingDuplicateGivesUpAfterItsWaitTimeout() throws Exception {
         payments.gate = new CountDownLatch(1);
         CompletableFuture<Receipt> first = CompletableFuture.supplyAsync(
-                () -> weaver.call(payments, "impatientCharge", event("evt_t", 10)));
+                () -> weaver.call(payments, "impatientCharge", event("evt_t", 10)), callers);
         assertThat(payments.entered.await(10, TimeUnit.SECONDS)).isTrue();
 
         assertThatThrownBy(() -> weaver.call(payments, "impatientCharge", event("evt_t", 10)))

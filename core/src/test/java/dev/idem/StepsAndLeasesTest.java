@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -87,8 +89,11 @@ class StepsAndLeasesTest {
     private final ReflectiveWeaver weaver = new ReflectiveWeaver(idem);
     private final Orders orders = new Orders();
 
+    private final ExecutorService callers = Executors.newCachedThreadPool();
+
     @AfterEach
     void close() {
+        callers.shutdownNow();
         idem.close();
     }
 
@@ -133,7 +138,7 @@ class StepsAndLeasesTest {
     void anOwnerWhoseLeaseRanOutIsFencedOutAndTheNewOwnerResumesAfterItsSteps() throws Exception {
         Orders slow = new Orders();
         slow.gate = new CountDownLatch(1);
-        CompletableFuture<String> paused = CompletableFuture.supplyAsync(() -> weaver.call(slow, "slowPlace", "order-3"));
+        CompletableFuture<String> paused = CompletableFuture.supplyAsync(() -> weaver.call(slow, "slowPlace", "order-3"), callers);
         assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
 
         storeClock.advance(Duration.ofSeconds(11));
@@ -161,7 +166,7 @@ class StepsAndLeasesTest {
     void anOwnerWhoseLeaseRanOutCannotStoreItsResult() throws Exception {
         Orders slow = new Orders();
         slow.gate = new CountDownLatch(1);
-        CompletableFuture<String> paused = CompletableFuture.supplyAsync(() -> weaver.call(slow, "slowPlace", "order-4"));
+        CompletableFuture<String> paused = CompletableFuture.supplyAsync(() -> weaver.call(slow, "slowPlace", "order-4"), callers);
         assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
         storeClock.advance(Duration.ofSeconds(11));
         String key = Orders.class.getName() + "#slowPlace:order-4";
@@ -183,7 +188,7 @@ class StepsAndLeasesTest {
             running.gate = new CountDownLatch(1);
             ReflectiveWeaver renewingWeaver = new ReflectiveWeaver(renewing);
             CompletableFuture<String> call = CompletableFuture.supplyAsync(
-                    () -> renewingWeaver.call(running, "longCall", "order-5"));
+                    () -> renewingWeaver.call(running, "longCall", "order-5"), callers);
             assertThat(running.entered.await(10, TimeUnit.SECONDS)).isTrue();
             String key = Orders.class.getName() + "#longCall:order-5";
             Set<Instant> leaseEnds = new HashSet<>();

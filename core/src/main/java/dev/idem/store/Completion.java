@@ -19,6 +19,7 @@ public record Completion(String key, long token, byte[] result, Duration ttl, Du
     public Completion {
         Keys.requireValid(key);
         Objects.requireNonNull(result, "result");
+        IdempotencyStore.requireValueSize(result, "the result of key '" + key + "'");
         Objects.requireNonNull(ttl, "ttl");
         Objects.requireNonNull(elapsed, "elapsed");
         Objects.requireNonNull(node, "node");

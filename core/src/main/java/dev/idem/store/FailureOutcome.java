@@ -44,6 +44,7 @@ public sealed interface FailureOutcome {
             if (delay.isNegative()) {
                 throw new IllegalArgumentException("delay must not be negative: " + delay);
             }
+            IdempotencyStore.requireValueSize(invocation, "the invocation");
         }
     }
 

@@ -22,6 +22,25 @@ import java.util.Optional;
 public interface IdempotencyStore extends AutoCloseable {
 
     /**
+     * The largest value (result, step, invocation) every store accepts, 8 MiB. Larger values are refused
+     * with {@link IllegalArgumentException} naming the size, and the record is left unchanged. The
+     * codec's own limit (1 MiB by default) normally stops them first.
+     */
+    int MAX_VALUE_BYTES = 8 << 20;
+
+    /**
+     * Checks a value against {@link #MAX_VALUE_BYTES}.
+     *
+     * @param what names the value in the error, for example {@code "the result of key 'k'"}
+     */
+    static void requireValueSize(byte[] value, String what) {
+        if (value != null && value.length > MAX_VALUE_BYTES) {
+            throw new IllegalArgumentException(what + " has " + value.length + " bytes, more than the "
+                    + MAX_VALUE_BYTES + " a store accepts");
+        }
+    }
+
+    /**
      * Claims a key. Creates an {@code IN_PROGRESS} record with token 1 (or the old token + 1 when an
      * expired or released record is reused), or takes over an {@code IN_PROGRESS} record whose lease has
      * run out or a {@code SCHEDULED} record that is due (token + 1, attempt + 1, saved steps kept).

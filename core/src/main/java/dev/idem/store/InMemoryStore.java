@@ -181,22 +181,22 @@ public final class InMemoryStore implements IdempotencyStore {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
         Instant now = clock.instant();
-        List<Entry> due = new ArrayList<>();
+        List<Map.Entry<String, Instant>> due = new ArrayList<>();
         for (Entry entry : records.values()) {
             Instant next = entry.nextAttemptAt;
             if (entry.state == RecordState.SCHEDULED && next != null && !now.isBefore(next)) {
-                due.add(entry);
+                due.add(Map.entry(entry.key, next));
             }
         }
-        due.sort(Comparator.comparing(entry -> entry.nextAttemptAt, Comparator.nullsLast(Comparator.naturalOrder())));
+        due.sort(Map.Entry.comparingByValue());
         List<DueJob> jobs = new ArrayList<>();
-        for (Entry candidate : due) {
+        for (Map.Entry<String, Instant> candidate : due) {
             if (jobs.size() == limit) {
                 break;
             }
             DueJob[] job = new DueJob[1];
-            ClaimRequest claim = new ClaimRequest(candidate.key, null, lease, node, null);
-            records.computeIfPresent(candidate.key, (key, entry) -> {
+            ClaimRequest claim = new ClaimRequest(candidate.getKey(), null, lease, node, null);
+            records.computeIfPresent(candidate.getKey(), (key, entry) -> {
                 if (entry.state == RecordState.SCHEDULED && !now.isBefore(entry.nextAttemptAt)) {
                     ClaimResult.Claimed claimed = entry.reclaim(claim, now, AuditEvent.RESUMED, maxHistoryPerKey);
                     job[0] = new DueJob(key, claimed.token(), claimed.attempt(), claimed.steps(),

@@ -17,6 +17,7 @@ public record StepWrite(String key, long token, String step, byte[] value, Strin
     public StepWrite {
         Keys.requireValid(key);
         Objects.requireNonNull(value, "value");
+        IdempotencyStore.requireValueSize(value, "step '" + step + "' of key '" + key + "'");
         Objects.requireNonNull(node, "node");
         if (step == null || step.isEmpty() || step.length() > Keys.MAX_STEP_NAME_LENGTH) {
             throw new IllegalArgumentException("a step name must have 1 to " + Keys.MAX_STEP_NAME_LENGTH

@@ -473,6 +473,30 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void largeValuesRoundTripAndOversizedOnesAreRefusedLeavingTheRecordAsItWas() {
+        String key = key("large");
+        ClaimResult.Claimed claimed = claimed(key);
+        byte[] large = new byte[1 << 20];
+        java.util.Arrays.fill(large, (byte) '7');
+        byte[] oversized = new byte[IdempotencyStore.MAX_VALUE_BYTES + 1];
+
+        assertThatThrownBy(() -> store().complete(new Completion(key, claimed.token(), oversized, TTL, Duration.ZERO, NODE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(key)
+                .hasMessageContaining(String.valueOf(IdempotencyStore.MAX_VALUE_BYTES));
+        assertThatThrownBy(() -> store().saveStep(new StepWrite(key, claimed.token(), "big", oversized, NODE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("big");
+        assertThatThrownBy(() -> new FailureOutcome.Schedule(Duration.ZERO, oversized))
+                .isInstanceOf(IllegalArgumentException.class);
+        IdempotencyRecord untouched = store().find(key).orElseThrow();
+        assertThat(untouched.state()).isEqualTo(RecordState.IN_PROGRESS);
+        assertThat(untouched.steps()).isEmpty();
+
+        assertThat(store().saveStep(new StepWrite(key, claimed.token(), "large", large, NODE))).isTrue();
+        assertThat(store().complete(new Completion(key, claimed.token(), large, TTL, Duration.ZERO, NODE))).isTrue();
+        assertThat(((ClaimResult.Completed) claim(key)).result()).isEqualTo(large);
+    }
+
+    @Test
     void exactlyOneOfManyConcurrentClaimersOfTwoClientsWinsEachKey() throws Exception {
         int threads = 64;
         int keys = 200;
