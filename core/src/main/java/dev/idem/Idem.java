@@ -104,15 +104,12 @@ public final class Idem implements AutoCloseable {
         if (registered != null) {
             return registered;
         }
-        Idempotent idempotent = method.getAnnotation(Idempotent.class);
-        Retryable retryable = method.getAnnotation(Retryable.class);
-        if (idempotent == null && retryable == null) {
+        IdempotencyPolicy idempotency = configured(method, () -> Annotations.idempotency(method));
+        RetryPolicy retry = configured(method, () -> Annotations.retry(method));
+        if (idempotency == null && retry == null) {
             throw new IdempotencyConfigurationException(Methods.describe(method)
                     + " has neither @Idempotent nor @Retryable", null);
         }
-        IdempotencyPolicy idempotency = configured(method, () -> idempotent == null ? null
-                : Annotations.idempotency(idempotent));
-        RetryPolicy retry = configured(method, () -> retryable == null ? null : Annotations.retry(retryable));
         return method(method, idempotency, retry);
     }
 

@@ -1,7 +1,6 @@
 package dev.idem;
 
 import dev.idem.annotation.IdempotencyConfigurationException;
-import dev.idem.annotation.IdempotencyKey;
 import dev.idem.annotation.IdempotencyKeyException;
 import dev.idem.annotation.IdempotencySerializationException;
 import java.lang.reflect.Method;
@@ -12,7 +11,7 @@ import java.util.UUID;
 
 /**
  * How one method's calls get their key and fingerprint, decided once when the method is registered:
- * a key expression, else an {@link IdempotencyKey} parameter, else a well-known identity in the
+ * a key expression, else an {@link dev.idem.annotation.IdempotencyKey} parameter, else a well-known identity in the
  * arguments, else the hash of all arguments. Immutable and thread-safe.
  */
 final class MethodKeys {
@@ -53,7 +52,7 @@ final class MethodKeys {
         int keyParameter = -1;
         for (int i = 0; i < parameters.length; i++) {
             parameterNames.add(parameters[i].isNamePresent() ? parameters[i].getName() : "p" + i);
-            if (parameters[i].isAnnotationPresent(IdempotencyKey.class)) {
+            if (Annotations.isIdempotencyKey(parameters[i])) {
                 if (keyParameter >= 0) {
                     throw new IdempotencyConfigurationException(name + " has more than one @IdempotencyKey parameter; "
                             + "mark one, or combine them in a key expression such as \"#a + ':' + #b\"", null);

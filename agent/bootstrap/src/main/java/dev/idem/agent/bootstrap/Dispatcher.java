@@ -1,0 +1,30 @@
+package dev.idem.agent.bootstrap;
+
+/**
+ * What the woven advice calls, implemented by the engine in its isolated class loader. Every signature
+ * uses JDK types only, so the bridge never drags a class of the engine or of its libraries into the
+ * bootstrap class loader. Implementations are thread-safe.
+ */
+public interface Dispatcher {
+
+    /**
+     * Starts a call of a woven method: claims its key, or starts counting retries.
+     *
+     * @param type the declaring class of the woven method
+     * @param method the method's name and descriptor, as in {@code charge(Lcom/x/Event;)Lcom/x/Receipt;}
+     * @param target the instance, or {@code null} for a static method
+     * @param args the arguments
+     * @return the call's handle, passed to the other methods
+     * @throws Throwable only the documented Idem exceptions
+     */
+    Object begin(Class<?> type, String method, Object target, Object[] args) throws Throwable;
+
+    /** Whether the body must run ({@code false}: the call replays a stored outcome). */
+    boolean proceed(Object call);
+
+    /** Reports one run of the body; {@code true} when it must run again (the backoff was waited). */
+    boolean afterAttempt(Object call, Object returned, Throwable thrown);
+
+    /** The call's outcome: the value to return, or throws what the caller must get. */
+    Object result(Object call) throws Throwable;
+}
