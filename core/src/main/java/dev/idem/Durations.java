@@ -5,8 +5,11 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the duration strings of the annotations and configuration: {@code 500ms}, {@code 30s}, {@code PT30S}. */
-final class Durations {
+/**
+ * Parses the duration strings of the annotations and of configuration: {@code 500ms}, {@code 30s},
+ * {@code 15m}, {@code 24h}, {@code 7d}, or ISO-8601 such as {@code PT30S}. Stateless and thread-safe.
+ */
+public final class Durations {
 
     private static final Pattern SIMPLE = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
 
@@ -19,7 +22,7 @@ final class Durations {
      * @param what names the attribute in the error, for example {@code "@Idempotent(ttl) of Payments#charge"}
      * @throws IllegalArgumentException naming {@code what}, the value and the accepted forms
      */
-    static Duration parse(String text, String what) {
+    public static Duration parse(String text, String what) {
         String value = text.trim();
         if (value.isEmpty()) {
             return null;
@@ -49,7 +52,7 @@ final class Durations {
     }
 
     /** As {@link #parse}, refusing an empty, zero or negative value. */
-    static Duration parsePositive(String text, String what) {
+    public static Duration parsePositive(String text, String what) {
         Duration duration = parse(text, what);
         requirePositive(duration, what);
         return duration;

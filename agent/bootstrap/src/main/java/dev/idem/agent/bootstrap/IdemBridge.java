@@ -1,28 +1,55 @@
 package dev.idem.agent.bootstrap;
 
+import dev.idem.annotation.IdempotencyStoreUnavailableException;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The one class woven code calls. It lives on the bootstrap class path, where every class loader sees it,
- * and forwards to the {@link Dispatcher} the agent installs. Until one is installed (or if the agent
- * failed to start) woven methods run as if they were not woven. Thread-safe.
+ * and forwards to the {@link Dispatcher} the agent installs once its engine has started (in the
+ * background, so the application's startup does not wait). A call that arrives while the engine is still
+ * starting waits for it, up to {@link #STARTUP_WAIT_SECONDS}, then fails closed. If the agent could not
+ * start at all it says so in the log and woven methods run as if they were not woven. Thread-safe.
  */
 public final class IdemBridge {
 
+    /** How long a call waits for the engine to finish starting. */
+    public static final long STARTUP_WAIT_SECONDS = 60;
+
     private static final Object PASS_THROUGH = new Object();
+    private static final Object LOCK = new Object();
 
     private static volatile Dispatcher dispatcher;
+    private static volatile boolean failed;
 
     private IdemBridge() {
     }
 
-    /** Installs the engine's dispatcher; called once by the agent. */
+    /** Installs the engine's dispatcher; called once by the agent when the engine has started. */
     public static void install(Dispatcher installed) {
-        dispatcher = installed;
+        synchronized (LOCK) {
+            dispatcher = installed;
+            LOCK.notifyAll();
+        }
+    }
+
+    /** Records that the engine could not start; woven methods then run unwoven. */
+    public static void failed() {
+        synchronized (LOCK) {
+            failed = true;
+            LOCK.notifyAll();
+        }
     }
 
     /** Starts a call; see {@link Dispatcher#begin}. */
     public static Object begin(Class<?> type, String method, Object target, Object[] args) throws Throwable {
         Dispatcher current = dispatcher;
-        return current == null ? PASS_THROUGH : current.begin(type, method, target, args);
+        if (current == null) {
+            current = awaitDispatcher(type, method);
+            if (current == null) {
+                return PASS_THROUGH;
+            }
+        }
+        return current.begin(type, method, target, args);
     }
 
     /** Whether the woven method must skip its body and replay; the enter advice returns this. */
@@ -49,5 +76,21 @@ public final class IdemBridge {
             return returned;
         }
         return dispatcher.result(call);
+    }
+
+    private static Dispatcher awaitDispatcher(Class<?> type, String method) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STARTUP_WAIT_SECONDS);
+        synchronized (LOCK) {
+            while (dispatcher == null && !failed) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    throw new IdempotencyStoreUnavailableException(null, type.getName() + "#" + method
+                            + ": the Idem agent is still starting after " + STARTUP_WAIT_SECONDS + " s, so the call "
+                            + "was not run; see the log for what it waits on", null);
+                }
+                TimeUnit.NANOSECONDS.timedWait(LOCK, remaining);
+            }
+            return dispatcher;
+        }
     }
 }

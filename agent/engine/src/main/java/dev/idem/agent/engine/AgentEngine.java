@@ -1,0 +1,176 @@
+package dev.idem.agent.engine;
+
+import dev.idem.Idem;
+import dev.idem.IdempotencyPolicy;
+import dev.idem.IdempotentMethod;
+import dev.idem.MethodCall;
+import dev.idem.RetryPolicy;
+import dev.idem.agent.bootstrap.Dispatcher;
+import dev.idem.annotation.IdempotencyConfigurationException;
+import dev.idem.annotation.IdempotencyException;
+import dev.idem.annotation.IdempotencyStoreException;
+import dev.idem.store.IdempotencyStore;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agent's engine, created in the isolated class loader: builds the store and the {@link Idem}
+ * engine from the settings, and serves woven code through the {@link Dispatcher} interface. Methods are
+ * registered on their first call, from their annotations or from a configured pointcut (which wins).
+ * Faults of the engine itself never reach callers as anything but a documented Idem exception: an
+ * idempotent call that cannot be guarded does not run. Thread-safe.
+ */
+public final class AgentEngine implements Dispatcher {
+
+    private static final System.Logger LOG = System.getLogger("dev.idem.agent");
+
+    private final Settings settings;
+    private IdempotencyStore store;
+    private Idem idem;
+    private final ClassValue<Map<String, Registration>> registrations = new ClassValue<>() {
+        @Override
+        protected Map<String, Registration> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
+    private AgentEngine(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Validates the settings of each source, cheaply, so that a bad one stops the JVM at once; called
+     * reflectively by the agent on the main thread. {@link #start()} does the expensive part.
+     *
+     * @throws IllegalArgumentException naming the setting that is wrong and how
+     */
+    public static AgentEngine configure(Map<String, String> agentArguments, Map<String, String> file,
+            Map<String, String> environment, Map<String, String> systemProperties) {
+        return new AgentEngine(Settings.resolve(agentArguments, file, environment, systemProperties));
+    }
+
+    /**
+     * Opens the store and builds the engine; called by the agent on its own thread before it installs
+     * this dispatcher, so the application's startup does not wait for it.
+     */
+    public void start() {
+        store = Stores.open(settings);
+        idem = Idem.builder()
+                .store(store)
+                .node(settings.node())
+                .codec(settings.codec())
+                .purgeInterval(settings.purgeInterval())
+                .renewLeases(settings.renewLeases())
+                .build();
+    }
+
+    /** The methods named by pointcuts, as {@code com.x.Billing#charge} or {@code com.x.Billing#charge(int)}. */
+    public List<String> pointcutMethods() {
+        List<String> methods = new ArrayList<>();
+        for (Pointcut pointcut : settings.pointcuts().values()) {
+            methods.add(pointcut.method());
+        }
+        return methods;
+    }
+
+    /** The package prefixes the agent weaves; empty means all. */
+    public List<String> instrumentedPackages() {
+        return settings.instrumentedPackages();
+    }
+
+    /** One line for the startup log: the store (without secrets), the node and the pointcuts. */
+    public String describe() {
+        return "store=" + settings.storeForLog() + ", node=" + settings.node() + ", pointcuts="
+                + settings.pointcuts().keySet();
+    }
+
+    /** Stops the engine's threads and closes the store; called on JVM shutdown. */
+    public void close() {
+        if (idem != null) {
+            idem.close();
+            store.close();
+        }
+    }
+
+    @Override
+    public Object begin(Class<?> type, String method, Object target, Object[] args) throws Throwable {
+        Registration registration = registrations.get(type).computeIfAbsent(method, id -> register(type, id));
+        if (registration.error != null) {
+            throw registration.error;
+        }
+        try {
+            return registration.method.begin(target, args);
+        } catch (IdempotencyException documented) {
+            throw documented;
+        } catch (RuntimeException | Error fault) {
+            LOG.log(Level.ERROR, "Idem agent: internal fault starting a call of " + registration.name
+                    + "; the call was not run", fault);
+            throw new IdempotencyStoreException(null, "internal fault of the Idem agent starting " + registration.name
+                    + " (" + fault + "); the call was not run; see the log", fault);
+        }
+    }
+
+    @Override
+    public boolean proceed(Object call) {
+        return ((MethodCall) call).proceed();
+    }
+
+    @Override
+    public boolean afterAttempt(Object call, Object returned, Throwable thrown) {
+        MethodCall methodCall = (MethodCall) call;
+        return methodCall.proceed() && methodCall.afterAttempt(returned, thrown);
+    }
+
+    @Override
+    public Object result(Object call) throws Throwable {
+        return ((MethodCall) call).result();
+    }
+
+    private Registration register(Class<?> type, String id) {
+        Method method = Descriptors.find(type, id);
+        String name = type.getName() + "#" + (method == null ? id : method.getName());
+        try {
+            if (method == null) {
+                throw new IdempotencyConfigurationException("the Idem agent wove " + type.getName() + "#" + id
+                        + " but cannot find it by reflection", null);
+            }
+            Pointcut pointcut = settings.pointcutFor(method);
+            IdempotentMethod registered = pointcut == null ? idem.method(method)
+                    : idem.method(method, pointcut.idempotency(type.getClassLoader()), pointcut.retry(type.getClassLoader()));
+            LOG.log(Level.INFO, "Idem agent: {0} is {1}", name, describe(registered));
+            return new Registration(name, registered, null);
+        } catch (IdempotencyConfigurationException e) {
+            LOG.log(Level.ERROR, "Idem agent: " + e.getMessage() + "; every call of it fails until this is fixed");
+            return new Registration(name, null, e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "Idem agent: cannot register " + name + "; every call of it fails", e);
+            return new Registration(name, null, new IdempotencyConfigurationException("the Idem agent cannot register "
+                    + name + ": " + e, e));
+        }
+    }
+
+    private static String describe(IdempotentMethod method) {
+        IdempotencyPolicy idempotency = method.idempotency();
+        RetryPolicy retry = method.retry();
+        return (idempotency == null ? "" : "idempotent (namespace " + method.namespace() + ", ttl " + idempotency.ttl() + ")")
+                + (idempotency != null && retry != null ? " and " : "")
+                + (retry == null ? "" : "retryable (" + retry.maxAttempts() + " attempts)");
+    }
+
+    /** A method's registration, or why it failed. */
+    private static final class Registration {
+        final String name;
+        final IdempotentMethod method;
+        final IdempotencyConfigurationException error;
+
+        Registration(String name, IdempotentMethod method, IdempotencyConfigurationException error) {
+            this.name = name;
+            this.method = method;
+            this.error = error;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.idem.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * Unpacks the jars nested in idem-agent.jar once (into a per-user cache directory keyed by the agent's
+ * version and file), puts the bootstrap bridge and the annotations on the bootstrap class path, and loads
+ * the engine with its libraries in a class loader of its own whose parent is the platform loader, so that
+ * none of them can clash with the application's classes.
+ */
+final class EngineLoader {
+
+    private static final String BOOTSTRAP = "idem/bootstrap/";
+    private static final String ENGINE = "idem/engine/";
+    private static final String ENGINE_CLASS = "dev.idem.agent.engine.AgentEngine";
+    private static final String COMPLETE = ".complete";
+
+    private EngineLoader() {
+    }
+
+    /** The unpacked copy of idem-annotations, which the weaver reads annotation types from. */
+    static Path annotationsJar() throws IOException {
+        return unpack(agentJar()).resolve(BOOTSTRAP).resolve("idem-annotations.jar");
+    }
+
+    /** The engine object (the bridge's dispatcher), configured (not yet started) with the settings sources. */
+    static Object configure(Instrumentation instrumentation, Map<String, String> agentArguments, Map<String, String> file)
+            throws IOException {
+        Path unpacked = unpack(agentJar());
+        try (Stream<Path> jars = Files.list(unpacked.resolve(BOOTSTRAP))) {
+            for (Path jar : (Iterable<Path>) jars.sorted()::iterator) {
+                instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
+            }
+        }
+        List<URL> engineJars = new ArrayList<>();
+        try (Stream<Path> jars = Files.list(unpacked.resolve(ENGINE))) {
+            for (Path jar : (Iterable<Path>) jars.sorted()::iterator) {
+                engineJars.add(jar.toUri().toURL());
+            }
+        }
+        URLClassLoader loader = new URLClassLoader("idem-engine", engineJars.toArray(URL[]::new),
+                ClassLoader.getPlatformClassLoader());
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        try {
+            return loader.loadClass(ENGINE_CLASS)
+                    .getMethod("configure", Map.class, Map.class, Map.class, Map.class)
+                    .invoke(null, agentArguments, file, System.getenv(), idemSystemProperties());
+        } catch (InvocationTargetException e) {
+            throw rethrow(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the agent jar is damaged: " + e, e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static Map<String, String> idemSystemProperties() {
+        Map<String, String> properties = new java.util.TreeMap<>();
+        System.getProperties().forEach((key, value) -> {
+            if (key instanceof String && ((String) key).startsWith("idem.")) {
+                properties.put((String) key, String.valueOf(value));
+            }
+        });
+        return properties;
+    }
+
+    static Path agentJar() {
+        try {
+            return Path.of(EngineLoader.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | RuntimeException e) {
+            throw new IllegalStateException("cannot find the agent's own jar", e);
+        }
+    }
+
+    private static Path unpack(Path agentJar) throws IOException {
+        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_");
+        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "idem-agent-" + user);
+        createPrivateDirectory(cache);
+        String version = String.valueOf(EngineLoader.class.getPackage().getImplementationVersion());
+        Path target = cache.resolve(version + "-" + Files.size(agentJar) + "-"
+                + Files.getLastModifiedTime(agentJar).toMillis());
+        if (Files.exists(target.resolve(COMPLETE))) {
+            return target;
+        }
+        Path staging = Files.createTempDirectory(cache, "unpacking-");
+        try (JarFile jar = new JarFile(agentJar.toFile())) {
+            Enumeration<JarEntry> entries = jar.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry entry = entries.nextElement();
+                String name = entry.getName();
+                if (!entry.isDirectory() && (name.startsWith(BOOTSTRAP) || name.startsWith(ENGINE)) && name.endsWith(".jar")) {
+                    Path out = staging.resolve(name).normalize();
+                    if (!out.startsWith(staging)) {
+                        throw new IOException("bad entry in the agent jar: " + name);
+                    }
+                    Files.createDirectories(out.getParent());
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        Files.copy(in, out);
+                    }
+                }
+            }
+        }
+        Files.createFile(staging.resolve(COMPLETE));
+        try {
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException | java.nio.file.DirectoryNotEmptyException raced) {
+            deleteTree(staging);
+            if (!Files.exists(target.resolve(COMPLETE))) {
+                throw new IOException("cannot unpack the agent into " + target, raced);
+            }
+        }
+        return target;
+    }
+
+    private static void createPrivateDirectory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            try {
+                Files.createDirectories(directory);
+                if (Files.getFileStore(directory).supportsFileAttributeView("posix")) {
+                    Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+                }
+            } catch (FileAlreadyExistsException raced) {
+                // another JVM created it
+            }
+        }
+        if (Files.getFileStore(directory).supportsFileAttributeView("posix")
+                && !Files.getOwner(directory).getName().equals(System.getProperty("user.name"))) {
+            throw new IOException(directory + " belongs to another user; the agent will not load code from it");
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException ignored) {
+            // a leftover staging directory is harmless
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable cause) {
+        if (cause instanceof RuntimeException) {
+            return (RuntimeException) cause;
+        }
+        if (cause instanceof Error) {
+            throw (Error) cause;
+        }
+        return new IllegalStateException(cause);
+    }
+}

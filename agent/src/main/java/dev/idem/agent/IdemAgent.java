@@ -1,0 +1,149 @@
+package dev.idem.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The javaagent: {@code java -javaagent:idem-agent.jar[=idem.store=...,idem.node=...] -jar app.jar}, or
+ * attached to a running JVM with {@code java -jar idem-agent.jar attach <pid> [idem.store=...,...]}.
+ *
+ * <p>Settings come from system properties, then environment variables, then the properties file named by
+ * {@code idem.config}, then the agent arguments. A bad setting stops the JVM at startup with a message
+ * naming it (an attach is refused instead, and the running JVM is left alone). A store that is down is
+ * not a bad setting: calls fail closed until it is back. The agent's own faults never stop the
+ * application: they are logged and the application runs unwoven.
+ */
+public final class IdemAgent {
+
+    private static final System.Logger LOG = System.getLogger("dev.idem.agent");
+    private static final String BRIDGE = "dev.idem.agent.bootstrap.IdemBridge";
+    private static final String DISPATCHER = "dev.idem.agent.bootstrap.Dispatcher";
+
+    private static boolean started;
+
+    private IdemAgent() {
+    }
+
+    /** Entry point of {@code -javaagent}. */
+    public static void premain(String arguments, Instrumentation instrumentation) {
+        start(arguments, instrumentation, false);
+    }
+
+    /** Entry point of an attach. */
+    public static void agentmain(String arguments, Instrumentation instrumentation) {
+        start(arguments, instrumentation, true);
+    }
+
+    /** {@code java -jar idem-agent.jar attach <pid> [settings]}. */
+    public static void main(String[] args) throws Exception {
+        System.exit(Attach.run(args, System.out, System.err));
+    }
+
+    private static synchronized void start(String arguments, Instrumentation instrumentation, boolean attached) {
+        if (started) {
+            LOG.log(System.Logger.Level.WARNING, "Idem agent: already running in this JVM; ignoring a second start");
+            return;
+        }
+        long begin = System.nanoTime();
+        Object engine;
+        try {
+            Map<String, String> agentArguments = AgentArguments.parse(arguments);
+            engine = EngineLoader.configure(instrumentation, agentArguments, configFile(agentArguments));
+        } catch (IllegalArgumentException badSetting) {
+            System.err.println("Idem agent: " + badSetting.getMessage());
+            if (attached) {
+                throw badSetting;
+            }
+            System.err.println("Idem agent: stopping the JVM; fix the setting and start again");
+            System.exit(78);
+            return;
+        } catch (Throwable fault) {
+            LOG.log(System.Logger.Level.ERROR, "Idem agent: could not start; the application runs WITHOUT Idem", fault);
+            return;
+        }
+        try {
+            Class<?> bridge = Class.forName(BRIDGE, true, null);
+            List<String> pointcuts = call(engine, "pointcutMethods");
+            List<String> packages = call(engine, "instrumentedPackages");
+            CompletableFuture<Void> weaving = Weaver.install(instrumentation, bridge, EngineLoader.annotationsJar(),
+                    pointcuts, packages, attached);
+            started = true;
+            Thread starter = new Thread(() -> startEngine(engine, bridge, weaving, begin, attached, pointcuts),
+                    "idem-agent-start");
+            starter.setDaemon(true);
+            starter.start();
+        } catch (Throwable fault) {
+            LOG.log(System.Logger.Level.ERROR, "Idem agent: could not install; the application runs WITHOUT Idem", fault);
+        }
+    }
+
+    private static void startEngine(Object engine, Class<?> bridge, CompletableFuture<Void> weaving, long begin,
+            boolean attached, List<String> pointcuts) {
+        try {
+            engine.getClass().getMethod("start").invoke(engine);
+            bridge.getMethod("install", Class.forName(DISPATCHER, false, null)).invoke(null, engine);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> call(engine, "close"), "idem-agent-shutdown"));
+            weaving.join();
+            LOG.log(System.Logger.Level.INFO, "Idem agent {0} {1}, ready in {2} ms: {3}; weaving methods annotated with "
+                    + "@Idempotent or @Retryable{4}", version(), attached ? "attached" : "started",
+                    (System.nanoTime() - begin) / 1_000_000, call(engine, "describe"),
+                    pointcuts.isEmpty() ? "" : " and " + pointcuts);
+        } catch (Throwable fault) {
+            Throwable cause = fault instanceof java.lang.reflect.InvocationTargetException ? fault.getCause() : fault;
+            LOG.log(System.Logger.Level.ERROR, "Idem agent: the engine could not start; woven methods run WITHOUT Idem",
+                    cause);
+            try {
+                bridge.getMethod("failed").invoke(null);
+            } catch (ReflectiveOperationException unreachable) {
+                LOG.log(System.Logger.Level.ERROR, "Idem agent: cannot reach the bridge", unreachable);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T call(Object engine, String method) {
+        try {
+            return (T) engine.getClass().getMethod(method).invoke(engine);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the agent jar is damaged: " + e, e);
+        }
+    }
+
+    private static Map<String, String> configFile(Map<String, String> agentArguments) throws IOException {
+        String path = System.getProperty("idem.config");
+        if (path == null) {
+            path = System.getenv("IDEM_CONFIG");
+        }
+        if (path == null) {
+            path = agentArguments.get("idem.config");
+        }
+        Map<String, String> settings = new TreeMap<>();
+        if (path == null || path.isBlank()) {
+            return settings;
+        }
+        Path file = Path.of(path.trim());
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("setting idem.config names " + file.toAbsolutePath()
+                    + ", which is not a readable file");
+        }
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            properties.load(in);
+        }
+        properties.forEach((key, value) -> settings.put(String.valueOf(key), String.valueOf(value)));
+        return settings;
+    }
+
+    static String version() {
+        String version = IdemAgent.class.getPackage().getImplementationVersion();
+        return version == null ? "(development)" : version;
+    }
+}
