@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class IdemAgent {
 
-    private static final System.Logger LOG = System.getLogger("dev.idem.agent");
     private static final String BRIDGE = "dev.idem.agent.bootstrap.IdemBridge";
     private static final String DISPATCHER = "dev.idem.agent.bootstrap.Dispatcher";
 
@@ -49,7 +48,7 @@ public final class IdemAgent {
 
     private static synchronized void start(String arguments, Instrumentation instrumentation, boolean attached) {
         if (started) {
-            LOG.log(System.Logger.Level.WARNING, "Idem agent: already running in this JVM; ignoring a second start");
+            log().log(System.Logger.Level.WARNING, "Idem agent: already running in this JVM; ignoring a second start");
             return;
         }
         long begin = System.nanoTime();
@@ -66,7 +65,7 @@ public final class IdemAgent {
             System.exit(78);
             return;
         } catch (Throwable fault) {
-            LOG.log(System.Logger.Level.ERROR, "Idem agent: could not start; the application runs WITHOUT Idem", fault);
+            log().log(System.Logger.Level.ERROR, "Idem agent: could not start; the application runs WITHOUT Idem", fault);
             return;
         }
         try {
@@ -81,7 +80,7 @@ public final class IdemAgent {
             starter.setDaemon(true);
             starter.start();
         } catch (Throwable fault) {
-            LOG.log(System.Logger.Level.ERROR, "Idem agent: could not install; the application runs WITHOUT Idem", fault);
+            log().log(System.Logger.Level.ERROR, "Idem agent: could not install; the application runs WITHOUT Idem", fault);
         }
     }
 
@@ -92,18 +91,18 @@ public final class IdemAgent {
             bridge.getMethod("install", Class.forName(DISPATCHER, false, null)).invoke(null, engine);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> call(engine, "close"), "idem-agent-shutdown"));
             weaving.join();
-            LOG.log(System.Logger.Level.INFO, "Idem agent {0} {1}, ready in {2} ms: {3}; weaving methods annotated with "
+            log().log(System.Logger.Level.INFO, "Idem agent {0} {1}, ready in {2} ms: {3}; weaving methods annotated with "
                     + "@Idempotent or @Retryable{4}", version(), attached ? "attached" : "started",
                     (System.nanoTime() - begin) / 1_000_000, call(engine, "describe"),
                     pointcuts.isEmpty() ? "" : " and " + pointcuts);
         } catch (Throwable fault) {
             Throwable cause = fault instanceof java.lang.reflect.InvocationTargetException ? fault.getCause() : fault;
-            LOG.log(System.Logger.Level.ERROR, "Idem agent: the engine could not start; woven methods run WITHOUT Idem",
+            log().log(System.Logger.Level.ERROR, "Idem agent: the engine could not start; woven methods run WITHOUT Idem",
                     cause);
             try {
                 bridge.getMethod("failed").invoke(null);
             } catch (ReflectiveOperationException unreachable) {
-                LOG.log(System.Logger.Level.ERROR, "Idem agent: cannot reach the bridge", unreachable);
+                log().log(System.Logger.Level.ERROR, "Idem agent: cannot reach the bridge", unreachable);
             }
         }
     }
@@ -140,6 +139,11 @@ public final class IdemAgent {
         }
         properties.forEach((key, value) -> settings.put(String.valueOf(key), String.valueOf(value)));
         return settings;
+    }
+
+    /** The agent's logger, created on first use so that logging is not set up on the startup path. */
+    static System.Logger log() {
+        return System.getLogger("dev.idem.agent");
     }
 
     static String version() {

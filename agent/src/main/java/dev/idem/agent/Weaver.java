@@ -45,7 +45,6 @@ import net.bytebuddy.matcher.ElementMatchers;
  */
 final class Weaver {
 
-    private static final System.Logger LOG = System.getLogger("dev.idem.agent");
     private static final String IDEMPOTENT = "dev.idem.annotation.Idempotent";
     private static final String RETRYABLE = "dev.idem.annotation.Retryable";
     private static final long READY_TIMEOUT_SECONDS = 60;
@@ -55,22 +54,28 @@ final class Weaver {
     };
 
     private final Set<String> pointcutClasses = new HashSet<>();
+    private final List<String> pointcutMethods;
     private final List<String> packages;
-    private final ElementMatcher.Junction<MethodDescription> methods;
 
     private Weaver(List<String> pointcutMethods, List<String> packages) {
+        this.pointcutMethods = pointcutMethods;
         this.packages = packages;
+        for (String pointcut : pointcutMethods) {
+            pointcutClasses.add(pointcut.substring(0, pointcut.indexOf('#')).replace('.', '/'));
+        }
+    }
+
+    /** The methods to weave; built on the background thread, with ByteBuddy. */
+    private ElementMatcher.Junction<MethodDescription> methods() {
         ElementMatcher.Junction<MethodDescription> configured = none();
         for (String pointcut : pointcutMethods) {
             int hash = pointcut.indexOf('#');
-            String className = pointcut.substring(0, hash);
             String method = pointcut.substring(hash + 1);
             int open = method.indexOf('(');
-            String methodName = open < 0 ? method : method.substring(0, open);
-            pointcutClasses.add(className.replace('.', '/'));
-            configured = configured.or(ElementMatchers.<MethodDescription>isDeclaredBy(named(className)).and(named(methodName)));
+            configured = configured.or(ElementMatchers.<MethodDescription>isDeclaredBy(named(pointcut.substring(0, hash)))
+                    .and(named(open < 0 ? method : method.substring(0, open))));
         }
-        this.methods = isMethod().and(not(isAbstract())).and(not(isNative()))
+        return isMethod().and(not(isAbstract())).and(not(isNative()))
                 .and(isAnnotatedWith(named(IDEMPOTENT)).or(isAnnotatedWith(named(RETRYABLE))).or(configured));
     }
 
@@ -99,7 +104,7 @@ final class Weaver {
                     Thread.currentThread().interrupt();
                     return null;
                 } catch (ExecutionException | TimeoutException e) {
-                    LOG.log(System.Logger.Level.ERROR, "Idem agent: cannot weave " + className.replace('/', '.')
+                    IdemAgent.log().log(System.Logger.Level.ERROR, "Idem agent: cannot weave " + className.replace('/', '.')
                             + "; it runs unwoven", e);
                     return null;
                 }
@@ -126,6 +131,7 @@ final class Weaver {
 
     private ClassFileTransformer byteBuddy(Instrumentation instrumentation, Class<?> bridge, Path annotationsJar)
             throws IOException {
+        ElementMatcher.Junction<MethodDescription> methods = methods();
         return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .assureReadEdgeTo(instrumentation, bridge)
@@ -171,7 +177,7 @@ final class Weaver {
             try {
                 instrumentation.retransformClasses(type);
             } catch (Throwable e) {
-                LOG.log(System.Logger.Level.ERROR, "Idem agent: cannot weave the loaded class " + type.getName(), e);
+                IdemAgent.log().log(System.Logger.Level.ERROR, "Idem agent: cannot weave the loaded class " + type.getName(), e);
             }
         }
     }
@@ -222,13 +228,13 @@ final class Weaver {
         @Override
         public void onTransformation(TypeDescription type, ClassLoader loader, net.bytebuddy.utility.JavaModule module,
                 boolean loaded, net.bytebuddy.dynamic.DynamicType dynamicType) {
-            LOG.log(System.Logger.Level.DEBUG, "Idem agent: wove {0}", type.getName());
+            IdemAgent.log().log(System.Logger.Level.DEBUG, "Idem agent: wove {0}", type.getName());
         }
 
         @Override
         public void onError(String typeName, ClassLoader loader, net.bytebuddy.utility.JavaModule module, boolean loaded,
                 Throwable error) {
-            LOG.log(System.Logger.Level.ERROR, "Idem agent: cannot weave " + typeName + "; it runs unwoven", error);
+            IdemAgent.log().log(System.Logger.Level.ERROR, "Idem agent: cannot weave " + typeName + "; it runs unwoven", error);
         }
     }
 }

@@ -130,7 +130,7 @@ final class Settings {
     private void validate() {
         store();
         node();
-        codec();
+        maxValueBytes();
         purgeInterval();
         renewLeases();
         jdbcPoolSize();
@@ -171,17 +171,26 @@ final class Settings {
         return node;
     }
 
+    /** The codec; built when the engine starts, because Jackson is slow to load. */
     Codec codec() {
-        String value = values.get(MAX_VALUE_BYTES);
-        if (value == null || value.isEmpty()) {
-            return JsonCodec.create();
+        return JsonCodec.withMaxBytes(maxValueBytes());
+    }
+
+    private int maxValueBytes() {
+        String value = values.getOrDefault(MAX_VALUE_BYTES, "");
+        if (value.isEmpty()) {
+            return JsonCodec.DEFAULT_MAX_BYTES;
         }
         try {
-            return JsonCodec.withMaxBytes(Integer.parseInt(value));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("setting " + MAX_VALUE_BYTES + " is '" + value
-                    + "'; write a positive number of bytes such as 1048576", e);
+            int bytes = Integer.parseInt(value);
+            if (bytes > 0) {
+                return bytes;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
         }
+        throw new IllegalArgumentException("setting " + MAX_VALUE_BYTES + " is '" + value
+                + "'; write a positive number of bytes such as 1048576");
     }
 
     Duration purgeInterval() {

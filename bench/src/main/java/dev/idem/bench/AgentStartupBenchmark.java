@@ -1,0 +1,107 @@
+package dev.idem.bench;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * JVM startup with and without the agent, in one run: starts {@link StartupApp} (which loads every class
+ * of the benchmarks jar, more than 5,000) as a fresh JVM, alternating configurations, and prints the
+ * median and p90 wall time of each, the agent's overhead in milliseconds and as a ratio.
+ *
+ * <p>Run: {@code java -cp bench/target/benchmarks.jar dev.idem.bench.AgentStartupBenchmark
+ * [rounds] [agent jar]}
+ */
+public final class AgentStartupBenchmark {
+
+    private AgentStartupBenchmark() {
+    }
+
+    /** Runs the comparison. */
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        Path agent = Path.of(args.length > 1 ? args[1] : "agent/target/idem-agent.jar").toAbsolutePath();
+        if (!Files.isRegularFile(agent)) {
+            throw new IllegalStateException("no agent jar at " + agent + "; build it with mvn -pl agent -am package");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = new File(AgentStartupBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .getPath();
+        Path data = Files.createTempDirectory("idem-startup");
+        List<Configuration> configurations = List.of(
+                new Configuration("no agent", List.of(), "then 2"),
+                new Configuration("agent, in-memory store", List.of("-javaagent:" + agent + "=idem.store=memory"), "then 1"),
+                new Configuration("agent, embedded H2 store", List.of("-javaagent:" + agent
+                        + "=idem.store=jdbc:h2:file:" + data.resolve("idem")), "then 1"));
+        for (int warmup = 0; warmup < 2; warmup++) {
+            for (Configuration configuration : configurations) {
+                configuration.run(java, classpath);
+            }
+        }
+        for (Configuration configuration : configurations) {
+            configuration.times.clear();
+        }
+        for (int round = 0; round < rounds; round++) {
+            for (Configuration configuration : configurations) {
+                configuration.times.add(configuration.run(java, classpath));
+            }
+        }
+        System.out.println(configurations.get(0).lastOutput);
+        double baseline = configurations.get(0).median();
+        System.out.printf("%-28s %10s %10s %12s %8s%n", "configuration", "median ms", "p90 ms", "overhead ms", "ratio");
+        for (Configuration configuration : configurations) {
+            System.out.printf("%-28s %10.0f %10.0f %12.0f %8.3f%n", configuration.name, configuration.median(),
+                    configuration.percentile(0.9), configuration.median() - baseline, configuration.median() / baseline);
+        }
+        System.out.printf("(%d rounds, %s, %s)%n", rounds, System.getProperty("java.vm.name"), System.getProperty("java.version"));
+    }
+
+    /** One way to start the application, and the wall times measured. */
+    private static final class Configuration {
+        final String name;
+        final List<String> jvmOptions;
+        final String expected;
+        final List<Double> times = new ArrayList<>();
+        String lastOutput;
+
+        /** {@code expected}: how the second call must end, replayed (agent) or run again (no agent). */
+        Configuration(String name, List<String> jvmOptions, String expected) {
+            this.name = name;
+            this.jvmOptions = jvmOptions;
+            this.expected = expected;
+        }
+
+        double run(String java, String classpath) throws Exception {
+            List<String> command = new ArrayList<>();
+            command.add(java);
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-cp", classpath, StartupApp.class.getName()));
+            long start = System.nanoTime();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0 || !output.contains(expected)) {
+                throw new IllegalStateException(name + " failed: " + output);
+            }
+            lastOutput = output.lines().filter(line -> line.startsWith("loaded")).findFirst().orElse(output);
+            return (System.nanoTime() - start) / 1e6;
+        }
+
+        double median() {
+            return percentile(0.5);
+        }
+
+        double percentile(double p) {
+            double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+        }
+
+        @Override
+        public String toString() {
+            return name + " " + Arrays.toString(times.toArray());
+        }
+    }
+}
