@@ -128,7 +128,7 @@ final class Settings {
     }
 
     private void validate() {
-        store();
+        validateStore();
         node();
         maxValueBytes();
         purgeInterval();
@@ -144,6 +144,24 @@ final class Settings {
     String store() {
         String store = values.getOrDefault(STORE, "");
         return store.isEmpty() ? DEFAULT_STORE : store;
+    }
+
+    /** Checks the form of {@code idem.store}; whether the store answers is not a setting's business. */
+    private void validateStore() {
+        String store = store();
+        boolean known = store.equals("memory")
+                || store.matches("jdbc:(postgresql|mariadb|mysql|h2):.+")
+                || redisUris().stream().allMatch(uri -> uri.matches("rediss?://[^\\s]+"));
+        if (!known) {
+            throw new IllegalArgumentException("setting " + STORE + " is '" + storeForLog() + "'; write memory, a JDBC "
+                    + "URL (jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:, jdbc:h2:), a redis:// or rediss:// URI, or "
+                    + "Redis Cluster seeds as redis://host:port,redis://host:port");
+        }
+    }
+
+    /** The Redis URIs of {@code idem.store}, one for standalone Redis, several for Cluster seeds. */
+    List<String> redisUris() {
+        return list(store());
     }
 
     /** The store without user info or password, for logs. */

@@ -87,6 +87,21 @@ class SettingsTest {
                 .hasMessageContaining("setting idem.jdbc.tablePrefix");
         assertThatThrownBy(() -> Settings.parse(Map.of("idem.node", "n".repeat(101))))
                 .hasMessageContaining("setting idem.node");
+        assertThatThrownBy(() -> Settings.parse(Map.of("idem.store", "bogus")))
+                .hasMessageContaining("setting idem.store is 'bogus'").hasMessageContaining("jdbc:postgresql:");
+        assertThatThrownBy(() -> Settings.parse(Map.of("idem.store", "jdbc:oracle:thin:@db")))
+                .hasMessageContaining("setting idem.store");
+    }
+
+    @Test
+    void everyKindOfStoreIsAccepted() {
+        for (String store : new String[] {"memory", "jdbc:postgresql://db:5432/app", "jdbc:mariadb://db/app",
+            "jdbc:mysql://db/app", "jdbc:h2:mem:x", "redis://cache:6379", "rediss://cache:6380",
+            "redis://a:7001,redis://b:7002"}) {
+            assertThat(Settings.parse(Map.of("idem.store", store)).store()).isEqualTo(store);
+        }
+        assertThat(Settings.parse(Map.of("idem.store", "redis://a:7001,redis://b:7002")).redisUris())
+                .containsExactly("redis://a:7001", "redis://b:7002");
     }
 
     @Test
