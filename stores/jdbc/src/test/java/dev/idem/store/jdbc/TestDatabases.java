@@ -1,0 +1,167 @@
+package dev.idem.store.jdbc;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.idem.annotation.IdempotencyStoreUnavailableException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real databases the tests use, from environment variables with this machine's defaults. A database
+ * that is not running fails the test with a message saying which one and how to point the tests at it.
+ */
+final class TestDatabases {
+
+    static final String POSTGRES_VARIABLE = "IDEM_TEST_POSTGRES_URL";
+    static final String MARIADB_VARIABLE = "IDEM_TEST_MARIADB_URL";
+
+    private static final Pattern HOST_AND_PORT = Pattern.compile("//([^/:?;]+)(?::(\\d+))?");
+
+    private TestDatabases() {
+    }
+
+    static String postgresUrl() {
+        return env(POSTGRES_VARIABLE, "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    }
+
+    static String mariaDbUrl() {
+        return env(MARIADB_VARIABLE, "jdbc:mariadb://127.0.0.1:3306/test?user=root");
+    }
+
+    /** A private in-memory H2 database that lives until the JVM ends. */
+    static String h2Url(String name) {
+        return "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
+    }
+
+    /** A table prefix no other test run uses. */
+    static String uniquePrefix(String label) {
+        return label + "_" + UUID.randomUUID().toString().substring(0, 8) + "_";
+    }
+
+    /** A builder for a store on {@code url} that creates its tables, with a small pool. */
+    static JdbcStore.Builder builder(String url) {
+        return JdbcStore.builder().url(url).createSchema(true).poolSize(8);
+    }
+
+    /** Builds the store, failing with a clear message when its database is not running. */
+    static JdbcStore open(JdbcStore.Builder builder, String url) {
+        try {
+            return builder.build();
+        } catch (IdempotencyStoreUnavailableException e) {
+            throw new AssertionError("the test database at " + JdbcStore.Builder.displayUrl(url) + " is not reachable: "
+                    + "start it, or set " + POSTGRES_VARIABLE + " / " + MARIADB_VARIABLE + " to one that runs", e);
+        }
+    }
+
+    static JdbcStore open(String url) {
+        return open(builder(url), url);
+    }
+
+    /** A plain JDBC connection, for checking and damaging rows by hand. */
+    static Connection connect(String url) throws SQLException {
+        try {
+            return DriverManager.getConnection(url);
+        } catch (SQLException e) {
+            throw new AssertionError("the test database at " + JdbcStore.Builder.displayUrl(url) + " is not reachable: "
+                    + "start it, or set " + POSTGRES_VARIABLE + " / " + MARIADB_VARIABLE + " to one that runs", e);
+        }
+    }
+
+    /** Runs one statement by hand. */
+    static int execute(String url, String sql, Object... parameters) {
+        try (Connection connection = connect(url); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /** Drops the store's three tables of {@code prefix}. */
+    static void dropTables(String url, String prefix) {
+        try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
+            for (String table : new String[] {"records", "history", "steps"}) {
+                statement.execute("DROP TABLE IF EXISTS " + prefix + table);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code url} with its host and port replaced by a loopback port (a proxy's). */
+    static String throughPort(String url, int port) {
+        Matcher matcher = HOST_AND_PORT.matcher(url);
+        if (!matcher.find()) {
+            throw new IllegalArgumentException("no host in " + url);
+        }
+        return url.substring(0, matcher.start()) + "//127.0.0.1:" + port + url.substring(matcher.end());
+    }
+
+    /** The host of {@code url}. */
+    static String host(String url) {
+        Matcher matcher = HOST_AND_PORT.matcher(url);
+        if (!matcher.find()) {
+            throw new IllegalArgumentException("no host in " + url);
+        }
+        return matcher.group(1);
+    }
+
+    /** The port of {@code url}, or {@code defaultPort}. */
+    static int port(String url, int defaultPort) {
+        Matcher matcher = HOST_AND_PORT.matcher(url);
+        if (!matcher.find()) {
+            throw new IllegalArgumentException("no host in " + url);
+        }
+        return matcher.group(2) == null ? defaultPort : Integer.parseInt(matcher.group(2));
+    }
+
+    /** The database's clock, read over its own connection. */
+    static final class DatabaseClock implements AutoCloseable {
+
+        private final Connection connection;
+        private final JdbcDialect dialect;
+
+        DatabaseClock(String url, JdbcDialect dialect) throws SQLException {
+            this.connection = connect(url);
+            this.dialect = dialect;
+        }
+
+        Instant now() {
+            try (Statement statement = connection.createStatement();
+                    ResultSet row = statement.executeQuery("SELECT " + dialect.now() + " AS db_now")) {
+                row.next();
+                return dialect.readInstant(row, "db_now");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Waits until {@code duration} has passed on the database's clock. */
+        void elapse(Duration duration) {
+            Instant target = now().plus(duration);
+            await().pollDelay(duration).pollInterval(Duration.ofMillis(10)).atMost(duration.plusSeconds(10))
+                    .until(() -> !now().isBefore(target));
+        }
+
+        @Override
+        public void close() throws SQLException {
+            connection.close();
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
