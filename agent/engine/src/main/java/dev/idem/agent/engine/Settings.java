@@ -40,8 +40,8 @@ final class Settings {
     static final String INSTRUMENT_INCLUDE = "idem.instrument.include";
     static final Set<String> AGENT_SIDE = Set.of(CONFIG, INSTRUMENT_INCLUDE);
 
-    /** The default store: an embedded H2 database in the working directory. */
-    static final String DEFAULT_STORE = "jdbc:h2:file:./idem-data/idem";
+    /** The default store: an embedded H2 database in the working directory, shareable by JVMs on this host. */
+    static final String DEFAULT_STORE = "jdbc:h2:file:./idem-data/idem;AUTO_SERVER=TRUE";
 
     private static final Set<String> KNOWN = Set.of(STORE, STORE_USER, STORE_PASSWORD, NODE, MAX_VALUE_BYTES,
             PURGE_INTERVAL, RENEW_LEASES, JDBC_TABLE_PREFIX, JDBC_CREATE_SCHEMA, JDBC_POOL_SIZE, JDBC_TIMEOUT,

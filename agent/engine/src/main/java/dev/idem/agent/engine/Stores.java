@@ -2,26 +2,44 @@ package dev.idem.agent.engine;
 
 import dev.idem.store.IdempotencyStore;
 import dev.idem.store.InMemoryStore;
+import dev.idem.store.jdbc.JdbcStore;
 
-/** Opens the store that {@code idem.store} names. */
+/** Opens the store that {@code idem.store} names; {@link Settings} has already checked its form. */
 final class Stores {
 
     private Stores() {
     }
 
     /**
-     * Opens the store. A store that is down is not a bad setting: the store is created anyway and calls
-     * fail closed until it is reachable.
-     *
-     * @throws IllegalArgumentException when {@code idem.store} is not a store Idem knows
+     * The store. A durable store is opened through {@link ConnectingStore}, so that one that is down at
+     * startup makes calls fail closed until it is back instead of stopping the agent.
      */
     static IdempotencyStore open(Settings settings) {
         String store = settings.store();
         if (store.equals("memory")) {
             return new InMemoryStore();
         }
+        if (store.startsWith("jdbc:")) {
+            return new ConnectingStore(settings.storeForLog(), () -> jdbc(settings, store));
+        }
         throw new IllegalArgumentException("setting " + Settings.STORE + " is '" + settings.storeForLog()
-                + "'; write memory, a JDBC URL (jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:, jdbc:h2:), a redis:// "
-                + "or rediss:// URI, or Redis Cluster seeds as redis://host:port,redis://host:port");
+                + "', which this agent cannot open");
+    }
+
+    private static IdempotencyStore jdbc(Settings settings, String url) {
+        JdbcStore.Builder builder = JdbcStore.builder()
+                .url(url)
+                .tablePrefix(settings.tablePrefix())
+                .createSchema(settings.createSchema(url.startsWith("jdbc:h2:")))
+                .poolSize(settings.jdbcPoolSize())
+                .queryTimeout(settings.jdbcTimeout())
+                .poolName("idem-agent");
+        if (settings.user() != null) {
+            builder.user(settings.user());
+        }
+        if (settings.password() != null) {
+            builder.password(settings.password());
+        }
+        return builder.build();
     }
 }

@@ -54,6 +54,19 @@ public enum JdbcDialect {
         return null;
     }
 
+    /** The class name of the usual driver for {@code url}. */
+    String driverClassName(String url) {
+        switch (this) {
+            case POSTGRESQL:
+                return "org.postgresql.Driver";
+            case MARIADB:
+                return url.toLowerCase(Locale.ROOT).startsWith("jdbc:mysql:") ? "com.mysql.cj.jdbc.Driver"
+                        : "org.mariadb.jdbc.Driver";
+            default:
+                return "org.h2.Driver";
+        }
+    }
+
     /** The lower-case name used in messages and in the schema file's name. */
     String id() {
         return name().toLowerCase(Locale.ROOT);

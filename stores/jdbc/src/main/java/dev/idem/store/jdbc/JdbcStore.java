@@ -496,10 +496,26 @@ public final class JdbcStore implements IdempotencyStore {
             config.setValidationTimeout(validationTimeout.toMillis());
             config.setInitializationFailTimeout(connectionTimeout.toMillis());
             config.setAutoCommit(true);
+            useDriverOfThisClassLoader(config, chosen.driverClassName(url));
             chosen.driverProperties(connectionTimeout.toMillis(), Database.networkTimeout(queryTimeout).toMillis())
                     .forEach(config::addDataSourceProperty);
             driverProperties.forEach(config::addDataSourceProperty);
             return config;
+        }
+
+        /**
+         * Names the driver class when the store's own class loader has it, so the pool creates connections
+         * with it directly instead of asking {@code DriverManager}, which only knows the drivers visible to
+         * the thread that first used it (a problem when the store runs in an isolated class loader, as in
+         * the javaagent).
+         */
+        private static void useDriverOfThisClassLoader(HikariConfig config, String driverClassName) {
+            try {
+                Class.forName(driverClassName, false, JdbcStore.class.getClassLoader());
+            } catch (ClassNotFoundException notHere) {
+                return;
+            }
+            config.setDriverClassName(driverClassName);
         }
 
         private String name(JdbcDialect chosen, String location) {
