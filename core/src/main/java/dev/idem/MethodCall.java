@@ -13,7 +13,9 @@ import dev.idem.store.Completion;
 import dev.idem.store.ErrorInfo;
 import dev.idem.store.Failure;
 import dev.idem.store.FailureOutcome;
+import dev.idem.store.IdempotencyRecord;
 import dev.idem.store.Keys;
+import dev.idem.store.RecordState;
 import dev.idem.store.StepWrite;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Type;
@@ -22,6 +24,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * One call of an idempotent or retryable method, as the weavers drive it:
@@ -215,7 +218,8 @@ public final class MethodCall implements Steps.Recorder {
             throw new IdempotencySerializationException(key, guard.name + ": the value of step '" + name + "' of key '"
                     + key + "' cannot be saved: " + e.getMessage(), e);
         }
-        if (!write(() -> guard.idem.store().saveStep(new StepWrite(key, token, name, encoded, guard.idem.node())))) {
+        if (!write(() -> guard.idem.store().saveStep(new StepWrite(key, token, name, encoded, guard.idem.node())),
+                record -> record.state() == RecordState.IN_PROGRESS && record.steps().containsKey(name))) {
             throw leaseLostException("step '" + name + "' ran but was not saved");
         }
         if (steps == null) {
@@ -257,7 +261,7 @@ public final class MethodCall implements Steps.Recorder {
         }
         try {
             if (write(() -> guard.idem.store().complete(new Completion(key, token, encoded, guard.policy.ttl(), elapsed,
-                    guard.idem.node())))) {
+                    guard.idem.node())), record -> record.state() == RecordState.COMPLETED)) {
                 result = returned;
             } else {
                 failure = leaseLostException("its result was not recorded; the new owner's outcome stands");
@@ -299,8 +303,11 @@ public final class MethodCall implements Steps.Recorder {
 
     private boolean writeOutcome(FailureOutcome outcome, Throwable thrown, Duration elapsed) {
         try {
+            RecordState target = outcome instanceof FailureOutcome.Release ? RecordState.RELEASED
+                    : outcome instanceof FailureOutcome.Remember ? RecordState.FAILED
+                    : outcome instanceof FailureOutcome.Schedule ? RecordState.SCHEDULED : RecordState.DEAD;
             boolean written = write(() -> guard.idem.store().fail(new Failure(key, token, outcome, ErrorInfo.of(thrown),
-                    elapsed, guard.idem.node())));
+                    elapsed, guard.idem.node())), record -> record.state() == target);
             if (!written) {
                 LOG.log(Level.WARNING, "{0}: the failure of key ''{1}'' was not recorded because another owner took "
                         + "the key over", guard.name, key);
@@ -348,13 +355,18 @@ public final class MethodCall implements Steps.Recorder {
                 + delay.toMillis() + " ms", cause);
     }
 
-    /** Runs a fenced store write, trying again briefly while the store is unavailable. */
-    private boolean write(BooleanSupplier storeWrite) {
+    /**
+     * Runs a fenced store write, trying again briefly while the store is unavailable. A write that is
+     * refused after an earlier try failed may have been applied by that try (its answer lost on the way
+     * back): the record is read, and the write counts as done when {@code applied} recognises it.
+     */
+    private boolean write(BooleanSupplier storeWrite, Predicate<IdempotencyRecord> applied) {
         IdempotencyStoreUnavailableException last = null;
         Duration pause = STORE_WRITE_PAUSE;
         for (int i = 1; ; i++) {
             try {
-                return storeWrite.getAsBoolean();
+                boolean written = storeWrite.getAsBoolean();
+                return written || (last != null && appliedBefore(applied));
             } catch (IdempotencyStoreUnavailableException e) {
                 last = e;
             }
@@ -372,6 +384,14 @@ public final class MethodCall implements Steps.Recorder {
         throw new IdempotencyStoreUnavailableException(key, guard.name + ": the outcome of key '" + key + "' could not "
                 + "be recorded because the store is unavailable; the key stays claimed until its lease ends, then the "
                 + "next delivery runs it again", last);
+    }
+
+    private boolean appliedBefore(Predicate<IdempotencyRecord> applied) {
+        try {
+            return guard.idem.store().find(key).filter(record -> record.token() == token).filter(applied).isPresent();
+        } catch (RuntimeException unreadable) {
+            return false;
+        }
     }
 
     private IdempotencyLeaseLostException leaseLostException(String what) {

@@ -416,6 +416,18 @@ class SemanticsTest {
     }
 
     @Test
+    void aCompletionWhoseAnswerWasLostCountsAsRecordedWhenTheRecordShowsIt() {
+        store.loseNextAnswer();
+
+        Receipt first = weaver.call(payments, "charge", event("evt_lost", 10));
+        Receipt replay = weaver.call(payments, "charge", event("evt_lost", 10));
+
+        assertThat(replay).isEqualTo(first);
+        assertThat(payments.runs).hasValue(1);
+        assertThat(history(fullKey("charge", "evt_lost"))).containsExactly(AuditEvent.CLAIMED, AuditEvent.COMPLETED);
+    }
+
+    @Test
     void aFailOpenMethodRunsWithoutDeduplicationWhileTheStoreIsDown() {
         store.down(true);
         weaver.call(payments, "lowValue", event("evt_open", 10));

@@ -22,5 +22,9 @@ public record ClaimRequest(String key, String fingerprint, Duration lease, Strin
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("lease must be positive: " + lease);
         }
+        if (originalKey != null && (originalKey.length() > Keys.MAX_ORIGINAL_LENGTH || !Keys.displayable(originalKey).equals(originalKey))) {
+            throw new IllegalArgumentException("originalKey must have at most " + Keys.MAX_ORIGINAL_LENGTH
+                    + " characters and no control characters; Keys.of prepares it");
+        }
     }
 }

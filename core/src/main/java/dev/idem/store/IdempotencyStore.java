@@ -55,7 +55,10 @@ public interface IdempotencyStore extends AutoCloseable {
     /** Applies a failure outcome. {@code false} if the token is stale. */
     boolean fail(Failure failure);
 
-    /** Extends the lease of an {@code IN_PROGRESS} record to now + {@code lease}. {@code false} if stale. */
+    /**
+     * Extends the lease of an {@code IN_PROGRESS} record to now + {@code lease} (positive). {@code false}
+     * if stale.
+     */
     boolean renew(String key, long token, Duration lease);
 
     /** Saves (or overwrites) a step's value on an {@code IN_PROGRESS} record. {@code false} if stale. */
@@ -92,7 +95,8 @@ public interface IdempotencyStore extends AutoCloseable {
      * Removes up to {@code limit} records whose {@code expiresAt} has passed, with their history, in
      * short steps that never hold long locks.
      *
-     * @return how many were removed; fewer than {@code limit} means none are left
+     * @return how many were removed; fewer than {@code limit} means none are removable now (rows that a
+     *     concurrent operation holds are skipped and removed by a later purge)
      */
     int purgeExpired(int limit);
 

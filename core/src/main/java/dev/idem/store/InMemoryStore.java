@@ -162,7 +162,9 @@ public final class InMemoryStore implements IdempotencyStore {
     @Override
     public boolean renew(String key, long token, Duration lease) {
         Keys.requireValid(key);
-        Objects.requireNonNull(lease, "lease");
+        if (lease == null || lease.isZero() || lease.isNegative()) {
+            throw new IllegalArgumentException("lease must be positive: " + lease);
+        }
         return fenced(key, token, (entry, now) -> entry.leaseUntil = now.plus(lease));
     }
 

@@ -133,7 +133,7 @@ public final class Keys {
     }
 
     /** {@code text} with control characters and unpaired surrogates written as Java-style backslash-u escapes. */
-    static String displayable(String text) {
+    public static String displayable(String text) {
         if (printable(text)) {
             return text;
         }

@@ -19,9 +19,10 @@ public record StepWrite(String key, long token, String step, byte[] value, Strin
         Objects.requireNonNull(value, "value");
         IdempotencyStore.requireValueSize(value, "step '" + step + "' of key '" + key + "'");
         Objects.requireNonNull(node, "node");
-        if (step == null || step.isEmpty() || step.length() > Keys.MAX_STEP_NAME_LENGTH) {
+        if (step == null || step.isEmpty() || step.length() > Keys.MAX_STEP_NAME_LENGTH
+                || !Keys.displayable(step).equals(step)) {
             throw new IllegalArgumentException("a step name must have 1 to " + Keys.MAX_STEP_NAME_LENGTH
-                    + " characters: " + step);
+                    + " printable characters: '" + (step == null ? null : Keys.displayable(step)) + "'");
         }
     }
 }

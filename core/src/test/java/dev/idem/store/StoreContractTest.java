@@ -326,7 +326,10 @@ public abstract class StoreContractTest {
                     do {
                         batch = client.claimDue(3, LEASE, "worker");
                         for (DueJob job : batch) {
-                            if (job.key().startsWith(namespace + ":") && !claimedKeys.add(job.key())) {
+                            if (!job.key().startsWith(namespace + ":")) {
+                                continue;
+                            }
+                            if (!claimedKeys.add(job.key())) {
                                 duplicates.incrementAndGet();
                             }
                             assertThat(new String(job.invocation(), StandardCharsets.UTF_8)).startsWith("job ");

@@ -30,6 +30,7 @@ public final class FlakyStore implements IdempotencyStore {
 
     private final IdempotencyStore delegate;
     private final AtomicBoolean down = new AtomicBoolean();
+    private final AtomicBoolean loseNextAnswer = new AtomicBoolean();
     private final AtomicInteger roundTrips = new AtomicInteger();
 
     public FlakyStore(IdempotencyStore delegate) {
@@ -39,6 +40,21 @@ public final class FlakyStore implements IdempotencyStore {
     /** Turns the outage on or off. */
     public void down(boolean isDown) {
         down.set(isDown);
+    }
+
+    /**
+     * Makes the next write reach the store and be applied, then fail as if the connection dropped before
+     * the answer came back.
+     */
+    public void loseNextAnswer() {
+        loseNextAnswer.set(true);
+    }
+
+    private <T> T answered(T answer) {
+        if (loseNextAnswer.compareAndSet(true, false)) {
+            throw new IdempotencyStoreUnavailableException(null, "connection reset after the write (test)", null);
+        }
+        return answer;
     }
 
     /** How many operations reached (or tried to reach) the store. */
@@ -62,13 +78,13 @@ public final class FlakyStore implements IdempotencyStore {
     @Override
     public boolean complete(Completion completion) {
         check();
-        return delegate.complete(completion);
+        return answered(delegate.complete(completion));
     }
 
     @Override
     public boolean fail(Failure failure) {
         check();
-        return delegate.fail(failure);
+        return answered(delegate.fail(failure));
     }
 
     @Override
@@ -80,7 +96,7 @@ public final class FlakyStore implements IdempotencyStore {
     @Override
     public boolean saveStep(StepWrite write) {
         check();
-        return delegate.saveStep(write);
+        return answered(delegate.saveStep(write));
     }
 
     @Override

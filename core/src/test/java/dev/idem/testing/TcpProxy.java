@@ -13,12 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A loopback TCP proxy a test controls, to put a real server behind a network fault: {@link #cut()}
  * resets every connection and refuses new ones (a server that is down), {@link #blackhole()} keeps
- * connections open but forwards nothing (a network partition, where only timeouts help), and
- * {@link #restore()} lets traffic through again. Thread-safe; close it after the test.
+ * connections open but forwards nothing (a network partition, where only timeouts help),
+ * {@link #freeze()} does the same to the connections already open (a partition in the middle of a
+ * conversation), and {@link #restore()} lets traffic through again. Thread-safe; close it after the test.
  */
 public final class TcpProxy implements AutoCloseable {
 
-    private enum Mode { PASS, CUT, BLACKHOLE }
+    private enum Mode { PASS, CUT, BLACKHOLE, FREEZE }
 
     private final String targetHost;
     private final int targetPort;
@@ -53,7 +54,12 @@ public final class TcpProxy implements AutoCloseable {
         closeAll();
     }
 
-    /** Lets traffic through again; clients must reconnect. */
+    /** Keeps every open connection open but drops what either side sends, as a partition would. */
+    public void freeze() {
+        mode = Mode.FREEZE;
+    }
+
+    /** Lets traffic through again (frozen connections resume; cut ones must reconnect). */
     public void restore() {
         mode = Mode.PASS;
     }
@@ -78,7 +84,7 @@ public final class TcpProxy implements AutoCloseable {
                 continue;
             }
             sockets.add(client);
-            if (now == Mode.BLACKHOLE) {
+            if (now == Mode.BLACKHOLE || now == Mode.FREEZE) {
                 continue;
             }
             try {
@@ -97,9 +103,12 @@ public final class TcpProxy implements AutoCloseable {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int read = in.read(buffer); read >= 0 && mode == Mode.PASS; read = in.read(buffer)) {
-                    out.write(buffer, 0, read);
-                    out.flush();
+                for (int read = in.read(buffer); read >= 0 && (mode == Mode.PASS || mode == Mode.FREEZE);
+                        read = in.read(buffer)) {
+                    if (mode == Mode.PASS) {
+                        out.write(buffer, 0, read);
+                        out.flush();
+                    }
                 }
             } catch (IOException ignored) {
                 // the other side went away; both sockets are closed below
