@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A loopback TCP proxy a test controls, to put a real server behind a network fault: {@link #cut()}
@@ -54,7 +55,10 @@ public final class TcpProxy implements AutoCloseable {
         closeAll();
     }
 
-    /** Keeps every open connection open but drops what either side sends, as a partition would. */
+    /**
+     * Keeps every open connection open but holds back what either side sends until {@link #restore()},
+     * as a partition would (TCP keeps the bytes; nothing arrives meanwhile).
+     */
     public void freeze() {
         mode = Mode.FREEZE;
     }
@@ -103,12 +107,15 @@ public final class TcpProxy implements AutoCloseable {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int read = in.read(buffer); read >= 0 && (mode == Mode.PASS || mode == Mode.FREEZE);
-                        read = in.read(buffer)) {
-                    if (mode == Mode.PASS) {
-                        out.write(buffer, 0, read);
-                        out.flush();
+                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                    while (mode == Mode.FREEZE) {
+                        LockSupport.parkNanos(1_000_000);
                     }
+                    if (mode != Mode.PASS) {
+                        break;
+                    }
+                    out.write(buffer, 0, read);
+                    out.flush();
                 }
             } catch (IOException ignored) {
                 // the other side went away; both sockets are closed below
