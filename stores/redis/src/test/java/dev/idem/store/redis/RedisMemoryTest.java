@@ -1,0 +1,124 @@
+package dev.idem.store.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.idem.store.ClaimRequest;
+import dev.idem.store.ClaimResult;
+import dev.idem.store.Completion;
+import dev.idem.store.RecordState;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a completed record costs in Redis memory, by {@code MEMORY USAGE}: the record hash (fields, the two
+ * history entries and the small result, whose own bytes are subtracted) and the two index entries (state
+ * index and expiry index). The numbers are printed for docs/stores-redis.md.
+ *
+ * <p>The record hash is one listpack-encoded key: Redis's fixed cost per key (dictionary entry and object
+ * header, 40 bytes), the key name, and the listpack, each rounded up to the allocator's size class. The
+ * user's own bytes (key, node id, fingerprint) are most of the rest, so the total depends on them.
+ */
+class RedisMemoryTest {
+
+    private static final String SHA256_FINGERPRINT = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    private static final String RESULT = "{\"receipt\":\"r_1\"}";
+    /** As long as the default prefix {@code idem}, so that key names measure the same, but used by this run only. */
+    private static final String PREFIX = "m" + UUID.randomUUID().toString().substring(0, 3);
+    private static final String INDEX_PREFIX = TestRedis.uniquePrefix("memory");
+    private static TestRedis redis;
+    private static RedisStore store;
+
+    @BeforeAll
+    static void start() {
+        redis = TestRedis.standalone();
+        store = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(PREFIX).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (redis == null) {
+            return;
+        }
+        store.close();
+        redis.deleteKeys(PREFIX);
+        redis.deleteKeys(INDEX_PREFIX);
+        redis.close();
+    }
+
+    /** Completes {@code key} and returns the memory of its record hash minus the result's bytes; removes it. */
+    private static long recordBytesWithoutResult(String key, String node, String fingerprint) {
+        ClaimResult.Claimed claimed = (ClaimResult.Claimed) store.claim(new ClaimRequest(key, fingerprint,
+                Duration.ofSeconds(30), node, null));
+        store.complete(new Completion(key, claimed.token(), RESULT.getBytes(StandardCharsets.UTF_8), Duration.ofHours(24),
+                Duration.ofMillis(5), node));
+        Layout layout = new Layout(PREFIX, RedisStore.DEFAULT_BUCKETS);
+        byte[][] keys = layout.recordScriptKeys(key);
+        String recordKey = Wire.string(keys[0]);
+        assertThat(redis.commands().objectEncoding(recordKey)).isEqualTo("listpack");
+        assertThat(redis.commands().exists(Wire.string(keys[1]))).as("no values hash").isZero();
+        long bytes = redis.commands().memoryUsage(recordKey) - RESULT.length();
+        System.out.printf("memory: record hash without result %d bytes: key %d chars, key name %d chars (%s), node %d"
+                + " chars, %s%n", bytes, key.length(), recordKey.length(), recordKey, node.length(),
+                fingerprint == null ? "no fingerprint" : "SHA-256 fingerprint");
+        return bytes;
+    }
+
+    @Test
+    void aCompletedRecordTakesAtMost200BytesWithoutAFingerprintAndAbout215WithOne() {
+        long minimal = recordBytesWithoutResult("o:1", "n1", null);
+        long unchecked = recordBytesWithoutResult("payments:evt_000002", "node-1", null);
+        long shortKey = recordBytesWithoutResult("orders:ord_1001", "node-1", SHA256_FINGERPRINT);
+        long typical = recordBytesWithoutResult("payments:evt_000001", "node-1", SHA256_FINGERPRINT);
+        long longKey = recordBytesWithoutResult("com.example.payments.PaymentService#charge:evt_1NqQ3bL2eZvKYlo2C0aZ8c9X",
+                "12345@payments-7f9c8d-abcde", SHA256_FINGERPRINT);
+
+        assertThat(minimal).isLessThanOrEqualTo(200);
+        assertThat(unchecked).isLessThanOrEqualTo(200);
+        assertThat(shortKey).isLessThanOrEqualTo(216);
+        assertThat(typical).isLessThanOrEqualTo(232);
+        assertThat(longKey).isLessThanOrEqualTo(312);
+    }
+
+    @Test
+    void indexEntriesOfACompletedRecordTakeAbout70BytesInSmallBucketsAndAbout270InLargeOnes() {
+        Layout layout = new Layout(INDEX_PREFIX, RedisStore.DEFAULT_BUCKETS);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; keys.size() < 1_000; i++) {
+            String key = "payments:evt_" + String.format("%06d", i);
+            if (layout.bucket(key) == 0) {
+                keys.add(key);
+            }
+        }
+        byte[][] indexes = layout.indexKeys(0);
+        String completed = Wire.string(layout.stateIndex(0, RecordState.COMPLETED));
+        String expiry = Wire.string(indexes[Layout.INDEX_KEYS - 1]);
+        try (RedisStore indexed = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(INDEX_PREFIX).build()) {
+            long small = perEntry(indexed, keys.subList(0, 100), completed, expiry, 0);
+            long large = perEntry(indexed, keys.subList(100, 1_000), completed, expiry, 100);
+            assertThat(redis.commands().objectEncoding(completed)).isEqualTo("skiplist");
+            System.out.printf("memory: index entries per completed record: %d bytes while a bucket's index is small"
+                    + " (listpack, up to 128 entries), %d bytes once it is large (skiplist)%n", small, large);
+            assertThat(small).isLessThanOrEqualTo(80);
+            assertThat(large).isLessThanOrEqualTo(300);
+        }
+    }
+
+    /** The bytes both indexes grow by per record, completing {@code keys} after {@code before} others. */
+    private static long perEntry(RedisStore indexed, List<String> keys, String completed, String expiry, int before) {
+        long start = before == 0 ? 0 : redis.commands().memoryUsage(completed) + redis.commands().memoryUsage(expiry);
+        for (String key : keys) {
+            ClaimResult.Claimed claimed = (ClaimResult.Claimed) indexed.claim(new ClaimRequest(key, SHA256_FINGERPRINT,
+                    Duration.ofSeconds(30), "node-1", null));
+            indexed.complete(new Completion(key, claimed.token(), new byte[] {'1'}, Duration.ofHours(24), Duration.ZERO,
+                    "node-1"));
+        }
+        long end = redis.commands().memoryUsage(completed) + redis.commands().memoryUsage(expiry);
+        return Math.round((end - start) / (double) keys.size());
+    }
+}

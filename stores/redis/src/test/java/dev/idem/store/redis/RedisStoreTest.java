@@ -1,0 +1,333 @@
+package dev.idem.store.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.idem.annotation.IdempotencyStoreException;
+import dev.idem.annotation.IdempotencyStoreUnavailableException;
+import dev.idem.store.AuditEntry;
+import dev.idem.store.ClaimRequest;
+import dev.idem.store.ClaimResult;
+import dev.idem.store.Completion;
+import dev.idem.store.ErrorInfo;
+import dev.idem.store.Failure;
+import dev.idem.store.FailureOutcome;
+import dev.idem.store.IdempotencyRecord;
+import dev.idem.store.IdempotencyStore;
+import dev.idem.store.InMemoryStore;
+import dev.idem.store.RecordQuery;
+import dev.idem.store.RecordState;
+import dev.idem.store.StepWrite;
+import dev.idem.testing.MutableClock;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the contract suite does not cover on a standalone Redis: the same transitions as the in-memory
+ * reference store, scripts lost by Redis, bounded history, damaged records of every kind, expiry by Redis
+ * TTL, the builder, and what the store leaves open.
+ */
+class RedisStoreTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final Duration TTL = Duration.ofHours(1);
+    private static final String PREFIX = TestRedis.uniquePrefix("store");
+    private static final Layout LAYOUT = new Layout(PREFIX, RedisStore.DEFAULT_BUCKETS);
+    private static TestRedis redis;
+    private static RedisStore store;
+
+    @BeforeAll
+    static void connect() {
+        redis = TestRedis.standalone();
+        store = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(PREFIX).build();
+    }
+
+    @AfterAll
+    static void close() {
+        if (redis == null) {
+            return;
+        }
+        store.close();
+        redis.deleteKeys(PREFIX);
+        redis.close();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String recordKey(String key) {
+        return Wire.string(LAYOUT.recordScriptKeys(key)[0]);
+    }
+
+    private static String valuesKey(String key) {
+        return Wire.string(LAYOUT.recordScriptKeys(key)[1]);
+    }
+
+    private static ClaimResult.Claimed claim(IdempotencyStore on, String key, String fingerprint, String node) {
+        return (ClaimResult.Claimed) on.claim(new ClaimRequest(key, fingerprint, LEASE, node, null));
+    }
+
+    private static boolean fail(IdempotencyStore on, String key, long token, FailureOutcome outcome, String node) {
+        return on.fail(new Failure(key, token, outcome, new ErrorInfo("com.example.Down", "503 from upstream"),
+                Duration.ofMillis(7), node));
+    }
+
+    /** Drives a key of each store through every kind of transition, in the same order. */
+    private static void everyTransition(IdempotencyStore on, String key, Consumer<Duration> elapse) {
+        ClaimResult.Claimed first = claim(on, key, null, "node-a");
+        on.saveStep(new StepWrite(key, first.token(), "reserve", bytes("\"r-1\""), "node-a"));
+        fail(on, key, first.token(), new FailureOutcome.Release(TTL), "node-a");
+        ClaimResult.Claimed second = claim(on, key, "fp-2", "node-b");
+        on.saveStep(new StepWrite(key, second.token(), "charge", bytes("\"ch-1\""), "node-b"));
+        on.renew(key, second.token(), LEASE);
+        fail(on, key, second.token(), new FailureOutcome.Schedule(Duration.ZERO, bytes("invocation")), "node-b");
+        long resumed = on.claimDue(10, LEASE, "worker").get(0).token();
+        fail(on, key, resumed, new FailureOutcome.Dead(), "worker");
+        on.requeue(key, "operator");
+        ClaimResult.Claimed fourth = claim(on, key, "fp-2", "node-c");
+        on.complete(new Completion(key, fourth.token(), bytes("{\"ok\":true}"), Duration.ofMillis(300),
+                Duration.ofMillis(9), "node-c"));
+        elapse.accept(Duration.ofMillis(350));
+        ClaimResult.Claimed afresh = claim(on, key, "fp-3", "node-d");
+        on.fail(new Failure(key, afresh.token(), new FailureOutcome.Remember(TTL), new ErrorInfo("com.example.Declined",
+                null), Duration.ZERO, "node-d"));
+    }
+
+    @Test
+    void everyTransitionLeavesTheSameRecordAndHistoryAsTheReferenceStore() {
+        String prefix = TestRedis.uniquePrefix("reference");
+        String key = "payments:evt-1";
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        InMemoryStore reference = new InMemoryStore(clock);
+        try (RedisStore redisStore = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).build()) {
+            everyTransition(reference, key, clock::advance);
+            everyTransition(redisStore, key, redis::elapse);
+
+            Function<AuditEntry, List<Object>> withoutTime = entry -> Arrays.asList(entry.key(),
+                    entry.sequence(), entry.event(), entry.state(), entry.attempt(), entry.token(), entry.node(),
+                    entry.elapsed(), entry.error(), entry.fingerprint(), entry.detail());
+            List<AuditEntry> history = redisStore.history(key);
+            assertThat(history).extracting(withoutTime)
+                    .containsExactlyElementsOf(reference.history(key).stream().map(withoutTime).toList());
+            assertThat(history).extracting(AuditEntry::at).isSorted();
+
+            IdempotencyRecord expected = reference.find(key).orElseThrow();
+            IdempotencyRecord actual = redisStore.find(key).orElseThrow();
+            assertThat(actual).usingRecursiveComparison()
+                    .ignoringFields("createdAt", "updatedAt", "leaseUntil", "nextAttemptAt", "expiresAt")
+                    .isEqualTo(expected);
+            assertThat(Duration.between(actual.updatedAt(), actual.expiresAt())).isEqualTo(TTL);
+            assertThat(history.get(history.size() - 1).at()).isEqualTo(actual.updatedAt());
+        } finally {
+            redis.deleteKeys(prefix);
+        }
+    }
+
+    @Test
+    void aScriptThatRedisLostIsLoadedAgainByTheCallThatNeedsIt() {
+        String key = "scripts:flushed";
+        ClaimResult.Claimed claimed = claim(store, key, null, "n");
+        String sha = new Scripts().complete.sha();
+
+        redis.commands().scriptFlush();
+        assertThat(redis.commands().scriptExists(sha)).containsExactly(false);
+
+        assertThat(store.complete(new Completion(key, claimed.token(), bytes("1"), TTL, Duration.ZERO, "n"))).isTrue();
+        assertThat(store.claim(new ClaimRequest(key, null, LEASE, "n", null))).isInstanceOf(ClaimResult.Completed.class);
+        assertThat(redis.commands().scriptExists(sha)).containsExactly(true);
+    }
+
+    @Test
+    void historyKeepsTheNewestEntriesUpToTheBound() {
+        String prefix = TestRedis.uniquePrefix("bounded");
+        try (RedisStore bounded = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix)
+                .maxHistoryPerKey(5).build()) {
+            String key = "bounded:k";
+            ClaimResult.Claimed claimed = claim(bounded, key, null, "n");
+            for (int i = 0; i < 10; i++) {
+                bounded.saveStep(new StepWrite(key, claimed.token(), "s" + i, bytes("1"), "n"));
+            }
+
+            List<AuditEntry> history = bounded.history(key);
+            assertThat(history).extracting(AuditEntry::sequence).containsExactly(7L, 8L, 9L, 10L, 11L);
+            assertThat(history).extracting(AuditEntry::detail).containsExactly("s5", "s6", "s7", "s8", "s9");
+            String recordKey = Wire.string(new Layout(prefix, RedisStore.DEFAULT_BUCKETS).recordScriptKeys(key)[0]);
+            assertThat(redis.commands().hkeys(recordKey)).doesNotContain("1", "2", "3", "4", "5", "6")
+                    .contains("7", "8", "9", "10", "h");
+        } finally {
+            redis.deleteKeys(prefix);
+        }
+    }
+
+    @Test
+    void recordsDamagedInEveryWayGiveAClearErrorNamingTheirKey() {
+        Map<String, Consumer<String>> recordDamages = Map.of(
+                "missing-token", key -> redis.commands().hdel(recordKey(key), "t"),
+                "not-a-number", key -> redis.commands().hset(recordKey(key), "c", "yesterday"),
+                "no-lease", key -> redis.commands().hdel(recordKey(key), "l"),
+                "a-string", key -> redis.commands().set(recordKey(key), "v", SetArgs.Builder.px(60_000)));
+        for (Map.Entry<String, Consumer<String>> damage : recordDamages.entrySet()) {
+            String key = "damaged:" + damage.getKey();
+            long token = claim(store, key, null, "n").token();
+            damage.getValue().accept(key);
+
+            assertUnreadable(key, () -> store.find(key), () -> store.history(key), () -> claim(store, key, null, "n"),
+                    () -> store.renew(key, token, LEASE));
+        }
+
+        String badHistory = "damaged:history";
+        long token = claim(store, badHistory, null, "n").token();
+        redis.commands().hset(recordKey(badHistory), "h", "\u00c1 not MessagePack");
+        assertThat(store.find(badHistory)).isPresent();
+        assertUnreadable(badHistory, () -> store.history(badHistory),
+                () -> store.complete(new Completion(badHistory, token, bytes("1"), TTL, Duration.ZERO, "n")));
+
+        String badValues = "damaged:values";
+        claim(store, badValues, null, "n");
+        redis.commands().lpush(valuesKey(badValues), "x");
+        redis.commands().pexpire(valuesKey(badValues), 60_000);
+        assertUnreadable(badValues, () -> store.find(badValues));
+
+        String healthy = "damaged:none";
+        claim(store, healthy, null, "n");
+        assertThat(store.find(healthy)).isPresent();
+        assertThat(store.history(healthy)).hasSize(1);
+    }
+
+    private static void assertUnreadable(String key, Runnable... reads) {
+        for (Runnable read : reads) {
+            assertThatThrownBy(read::run).isInstanceOf(IdempotencyStoreException.class)
+                    .isNotInstanceOf(IdempotencyStoreUnavailableException.class)
+                    .hasMessageContaining(key);
+        }
+    }
+
+    @Test
+    void finishedRecordsExpireByRedisTtlAfterTheGraceAndPurgeRemovesWhatIsLeftInTheIndexes() {
+        String prefix = TestRedis.uniquePrefix("ttl");
+        Layout layout = new Layout(prefix, RedisStore.DEFAULT_BUCKETS);
+        try (RedisStore noGrace = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix)
+                .expiryGrace(Duration.ZERO).build();
+                RedisStore withGrace = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).build()) {
+            String graced = "ttl:graced";
+            withGrace.complete(new Completion(graced, claim(withGrace, graced, null, "n").token(), bytes("1"), TTL,
+                    Duration.ZERO, "n"));
+            long ttlLeft = redis.commands().pttl(Wire.string(layout.recordScriptKeys(graced)[0]));
+            assertThat(ttlLeft).isBetween(TTL.plus(RedisStore.DEFAULT_EXPIRY_GRACE).minusSeconds(5).toMillis(),
+                    TTL.plus(RedisStore.DEFAULT_EXPIRY_GRACE).toMillis());
+
+            String gone = "ttl:gone";
+            noGrace.complete(new Completion(gone, claim(noGrace, gone, null, "n").token(), bytes("1"),
+                    Duration.ofMillis(200), Duration.ZERO, "n"));
+            redis.elapse(Duration.ofMillis(250));
+
+            assertThat(redis.commands().exists(Wire.string(layout.recordScriptKeys(gone)[0]))).isZero();
+            assertThat(noGrace.find(gone)).isEmpty();
+            assertThat(noGrace.list(new RecordQuery(RecordState.COMPLETED, null, null, "ttl:", 10)))
+                    .extracting(IdempotencyRecord::key).containsExactly(graced);
+            String expiryIndex = Wire.string(layout.indexKeys(layout.bucket(gone))[Layout.INDEX_KEYS - 1]);
+            assertThat(redis.commands().zscore(expiryIndex, gone)).isNotNull();
+
+            assertThat(noGrace.purgeExpired(1000)).isGreaterThanOrEqualTo(1);
+            assertThat(redis.commands().zscore(expiryIndex, gone)).isNull();
+            assertThat(noGrace.claim(new ClaimRequest(gone, null, LEASE, "n", null)))
+                    .isInstanceOfSatisfying(ClaimResult.Claimed.class, claimed -> assertThat(claimed.token()).isEqualTo(1));
+        } finally {
+            redis.deleteKeys(prefix);
+        }
+    }
+
+    @Test
+    void smallResultsStayInTheRecordHashAndLargeOnesGoToTheValuesHash() {
+        String small = "values:small";
+        String large = "values:large";
+        byte[] largeResult = bytes("x".repeat(RedisStore.INLINE_RESULT_BYTES + 1));
+        store.complete(new Completion(small, claim(store, small, null, "n").token(), bytes("\"ok\""), TTL, Duration.ZERO, "n"));
+        store.complete(new Completion(large, claim(store, large, null, "n").token(), largeResult, TTL, Duration.ZERO, "n"));
+
+        assertThat(redis.commands().hexists(recordKey(small), "r")).isTrue();
+        assertThat(redis.commands().exists(valuesKey(small))).isZero();
+        assertThat(redis.commands().hexists(recordKey(large), "r")).isFalse();
+        assertThat(redis.commands().pttl(valuesKey(large))).isPositive();
+        assertThat(((ClaimResult.Completed) store.claim(new ClaimRequest(large, null, LEASE, "n", null))).result())
+                .isEqualTo(largeResult);
+        assertThat(store.find(large).orElseThrow().result()).isEqualTo(largeResult);
+    }
+
+    @Test
+    void invalidArgumentsAreRefusedBeforeRedisIsAsked() {
+        assertThatThrownBy(() -> store.renew("k:1", 1, Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.claimDue(0, LEASE, "n")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.purgeExpired(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.cancel("k:1", Duration.ofSeconds(-1), "n")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.claim(new ClaimRequest("k:1", "fp\uD800", LEASE, "n", null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fingerprint");
+        assertThatThrownBy(() -> store.claim(new ClaimRequest("k:1", null, Duration.ofDays(365 * 200), "n", null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease");
+    }
+
+    @Test
+    void theBuilderRefusesWhatCannotWork() {
+        assertThatThrownBy(() -> RedisStore.builder().build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("uri(");
+        assertThatThrownBy(() -> RedisStore.builder().uri(TestRedis.STANDALONE_URL).cluster(TestRedis.CLUSTER_URLS))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> RedisStore.builder().keyPrefix("app{1}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RedisStore.builder().keyPrefix("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RedisStore.builder().buckets(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RedisStore.builder().buckets(1025)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RedisStore.builder().commandTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RedisStore.builder().expiryGrace(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RedisStore.builder().maxHistoryPerKey(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RedisStore.builder().cluster(List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void itsNameShowsWhereRedisIsButNotThePassword() {
+        try (RedisStore secret = RedisStore.builder().uri("redis://user:s3cr3t@127.0.0.1:6399/2").build()) {
+            assertThat(secret.toString()).contains("127.0.0.1", "prefix 'idem'").doesNotContain("s3cr3t");
+        }
+    }
+
+    @Test
+    void aClientOrConnectionOfTheApplicationIsLeftOpen() {
+        RedisClient client = RedisClient.create(RedisURI.create(TestRedis.STANDALONE_URL));
+        try (var connection = client.connect(ByteArrayCodec.INSTANCE)) {
+            try (RedisStore onClient = RedisStore.builder().client(client).keyPrefix(PREFIX).build();
+                    RedisStore onConnection = RedisStore.builder().connection(connection).keyPrefix(PREFIX).build()) {
+                claim(onClient, "shared:client", null, "n");
+                claim(onConnection, "shared:connection", null, "n");
+                assertThat(onConnection.find("shared:client")).isPresent();
+            }
+            assertThat(connection.isOpen()).isTrue();
+            assertThat(connection.sync().ping()).isEqualTo("PONG");
+            try (var another = client.connect()) {
+                assertThat(another.sync().ping()).isEqualTo("PONG");
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void aClosedStoreSaysSo() {
+        RedisStore closed = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(PREFIX).build();
+        closed.close();
+        closed.close();
+        assertThatThrownBy(() -> closed.find("k:1")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+}

@@ -1,0 +1,131 @@
+package dev.idem.store.redis;
+
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The Redis servers the tests run against, and plain Redis commands the tests need besides the store's:
+ * the server's clock, damaging a record by hand, memory usage, flushing scripts, and removing a test's
+ * keys afterwards. Addresses come from {@code IDEM_TEST_REDIS_URL} (default {@code redis://127.0.0.1:6379})
+ * and {@code IDEM_TEST_REDIS_CLUSTER} (default the three masters of {@code scripts/redis-cluster.sh}). A
+ * server that does not answer fails the test with a message that says how to start it.
+ */
+final class TestRedis implements AutoCloseable {
+
+    static final String STANDALONE_URL = env("IDEM_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+    static final List<String> CLUSTER_URLS = Arrays.asList(env("IDEM_TEST_REDIS_CLUSTER",
+            "redis://127.0.0.1:7001,redis://127.0.0.1:7002,redis://127.0.0.1:7003").split(","));
+
+    private final AbstractRedisClient client;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterCommands<String, String> commands;
+
+    private TestRedis(AbstractRedisClient client, StatefulConnection<String, String> connection,
+            RedisClusterCommands<String, String> commands) {
+        this.client = client;
+        this.connection = connection;
+        this.commands = commands;
+    }
+
+    /** The standalone server, or a failed test saying how to start it. */
+    static TestRedis standalone() {
+        RedisClient client = RedisClient.create(RedisURI.create(STANDALONE_URL));
+        try {
+            var connection = client.connect();
+            return new TestRedis(client, connection, connection.sync());
+        } catch (RuntimeException e) {
+            client.shutdown();
+            return fail("no Redis answers at " + STANDALONE_URL + " (IDEM_TEST_REDIS_URL): " + e.getMessage()
+                    + "; start one with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no",
+                    e);
+        }
+    }
+
+    /** The cluster, or a failed test saying how to start it. */
+    static TestRedis cluster() {
+        List<RedisURI> seeds = new ArrayList<>();
+        for (String url : CLUSTER_URLS) {
+            seeds.add(RedisURI.create(url.trim()));
+        }
+        RedisClusterClient client = RedisClusterClient.create(seeds);
+        try {
+            var connection = client.connect();
+            String state = connection.sync().clusterInfo();
+            if (!state.contains("cluster_state:ok")) {
+                throw new IllegalStateException("the cluster state is not ok: " + state.lines().findFirst().orElse(""));
+            }
+            return new TestRedis(client, connection, connection.sync());
+        } catch (RuntimeException e) {
+            client.shutdown();
+            return fail("no Redis Cluster answers at " + CLUSTER_URLS + " (IDEM_TEST_REDIS_CLUSTER): " + e.getMessage()
+                    + "; start it with: bash scripts/redis-cluster.sh start", e);
+        }
+    }
+
+    /** A key prefix no other test run uses. */
+    static String uniquePrefix(String test) {
+        return "idemtest-" + test + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    RedisClusterCommands<String, String> commands() {
+        return commands;
+    }
+
+    long timeMillis() {
+        List<String> time = commands.time();
+        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+    }
+
+    /** Waits until {@code duration} has passed on the Redis clock. */
+    void elapse(Duration duration) {
+        long until = timeMillis() + duration.toMillis();
+        await().pollDelay(duration).pollInterval(Duration.ofMillis(10)).atMost(duration.plusSeconds(10))
+                .until(() -> timeMillis() >= until);
+    }
+
+    /** Removes every key that starts with {@code prefix}, on every master. */
+    void deleteKeys(String prefix) {
+        ScanArgs match = ScanArgs.Builder.matches(prefix + "{*").limit(1000);
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            KeyScanCursor<String> page = commands.scan(cursor, match);
+            for (String key : page.getKeys()) {
+                commands.unlink(key);
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+    }
+
+    /** The address of the cluster master that holds {@code key}. */
+    String masterOf(String key) {
+        RedisURI master = ((RedisClusterClient) client).getPartitions().getPartitionBySlot(SlotHash.getSlot(key)).getUri();
+        return master.getHost() + ":" + master.getPort();
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown();
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
