@@ -3,6 +3,8 @@ package dev.idem.agent.engine;
 import dev.idem.store.IdempotencyStore;
 import dev.idem.store.InMemoryStore;
 import dev.idem.store.jdbc.JdbcStore;
+import dev.idem.store.redis.RedisStore;
+import java.util.List;
 
 /** Opens the store that {@code idem.store} names; {@link Settings} has already checked its form. */
 final class Stores {
@@ -22,8 +24,24 @@ final class Stores {
         if (store.startsWith("jdbc:")) {
             return new ConnectingStore(settings.storeForLog(), () -> jdbc(settings, store));
         }
+        if (store.startsWith("redis")) {
+            return new ConnectingStore(settings.storeForLog(), () -> redis(settings));
+        }
         throw new IllegalArgumentException("setting " + Settings.STORE + " is '" + settings.storeForLog()
                 + "', which this agent cannot open");
+    }
+
+    private static IdempotencyStore redis(Settings settings) {
+        List<String> uris = settings.redisUris();
+        RedisStore.Builder builder = RedisStore.builder()
+                .keyPrefix(settings.redisKeyPrefix())
+                .commandTimeout(settings.redisTimeout());
+        if (uris.size() > 1 || settings.redisCluster()) {
+            builder.cluster(uris);
+        } else {
+            builder.uri(uris.get(0));
+        }
+        return builder.build();
     }
 
     private static IdempotencyStore jdbc(Settings settings, String url) {
