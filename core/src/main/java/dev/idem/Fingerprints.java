@@ -18,7 +18,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The fingerprint of a call: the hex SHA-256 of the canonical JSON of selected arguments, with object
+ * The fingerprint of a call: the first 128 bits of the SHA-256 of the canonical JSON of selected
+ * arguments, as 32 hex characters (collisions need about 2^64 tries, and a colliding payload still has to
+ * carry the same key; the shorter form keeps a Redis record under 200 bytes), with object
  * properties and map entries sorted by name. A string or byte-array argument holding a JSON object or
  * array is canonicalised too, so a minified and a pretty-printed delivery of one body agree; text that
  * is not exactly one JSON document without duplicate names is hashed as it is. Numbers in JSON text are
@@ -38,6 +40,7 @@ final class Fingerprints {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+    private static final int FINGERPRINT_BYTES = 16;
     private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Fingerprints::sha256);
 
     private Fingerprints() {
@@ -61,7 +64,7 @@ final class Fingerprints {
             digest.reset();
             throw new IllegalArgumentException(culprit(canonical, names, e), e);
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return HexFormat.of().formatHex(digest.digest(), 0, FINGERPRINT_BYTES);
     }
 
     private static String culprit(Object[] values, List<String> names, Exception failure) {

@@ -194,14 +194,14 @@ class FingerprintsTest {
             value.put("b", 1);
             value.put("a", java.util.Arrays.asList(true, null));
 
-            assertThat(fp()).isEqualTo(Keys.sha256Hex("[]"));
-            assertThat(fp("abc")).isEqualTo(Keys.sha256Hex("[\"abc\"]"));
-            assertThat(fp(value, 7, null)).isEqualTo(Keys.sha256Hex("[{\"a\":[true,null],\"b\":1},7,null]"));
+            assertThat(fp()).isEqualTo(Keys.sha256Hex("[]").substring(0, 32));
+            assertThat(fp("abc")).isEqualTo(Keys.sha256Hex("[\"abc\"]").substring(0, 32));
+            assertThat(fp(value, 7, null)).isEqualTo(Keys.sha256Hex("[{\"a\":[true,null],\"b\":1},7,null]").substring(0, 32));
             assertThat(fp(Instant.parse("2025-01-02T03:04:05Z")))
-                    .isEqualTo(Keys.sha256Hex("[\"2025-01-02T03:04:05Z\"]"));
+                    .isEqualTo(Keys.sha256Hex("[\"2025-01-02T03:04:05Z\"]").substring(0, 32));
             assertThat(fp(new Order("o1", 5, Map.of())))
-                    .isEqualTo(Keys.sha256Hex("[{\"cents\":5,\"id\":\"o1\",\"metadata\":{}}]"))
-                    .matches("[0-9a-f]{64}");
+                    .isEqualTo(Keys.sha256Hex("[{\"cents\":5,\"id\":\"o1\",\"metadata\":{}}]").substring(0, 32))
+                    .matches("[0-9a-f]{32}");
         }
 
         @Test
@@ -361,7 +361,7 @@ class FingerprintsTest {
 
         @Test
         void stringsWithUnpairedSurrogatesAreFingerprintedAndToldApart() {
-            assertThat(fp("a\ud800")).isNotEqualTo(fp("a\udc00")).isNotEqualTo(fp("a?")).matches("[0-9a-f]{64}");
+            assertThat(fp("a\ud800")).isNotEqualTo(fp("a\udc00")).isNotEqualTo(fp("a?")).matches("[0-9a-f]{32}");
             assertThat(fp("[\"a\\ud800\"]")).isNotEqualTo(fp("[\"a\\udc00\"]"));
         }
 
