@@ -1,6 +1,7 @@
 package dev.idem;
 
 import dev.idem.store.AuditEntry;
+import dev.idem.store.AuditEvent;
 import dev.idem.store.IdempotencyRecord;
 import dev.idem.store.IdempotencyStore;
 import dev.idem.store.Keys;
@@ -26,10 +27,12 @@ public final class Audit {
 
     private final IdempotencyStore store;
     private final String node;
+    private final Idem idem;
 
-    Audit(IdempotencyStore store, String node) {
+    Audit(IdempotencyStore store, String node, Idem idem) {
         this.store = store;
         this.node = node;
+        this.idem = idem;
     }
 
     /** The full key of {@code key} in {@code namespace}, hashed as the engine hashes it when it is long. */
@@ -69,7 +72,11 @@ public final class Audit {
 
     /** Makes a dead or scheduled job due now with a fresh attempt count. */
     public OperatorResult requeue(String fullKey) {
-        return store.requeue(fullKey, node);
+        OperatorResult result = store.requeue(fullKey, node);
+        if (result == OperatorResult.DONE) {
+            idem.transitioned(fullKey, AuditEvent.REQUEUED, RecordState.SCHEDULED, 0, 0, null, null, null, null);
+        }
+        return result;
     }
 
     /** Cancels a dead or scheduled job; its record is kept for {@link #DEFAULT_CANCEL_RETENTION}. */
@@ -79,7 +86,11 @@ public final class Audit {
 
     /** Cancels a dead or scheduled job; its record is kept for {@code retention}. */
     public OperatorResult cancel(String fullKey, Duration retention) {
-        return store.cancel(fullKey, retention, node);
+        OperatorResult result = store.cancel(fullKey, retention, node);
+        if (result == OperatorResult.DONE) {
+            idem.transitioned(fullKey, AuditEvent.CANCELLED, RecordState.RELEASED, 0, 0, null, null, null, null);
+        }
+        return result;
     }
 
     /** Removes every expired record now, in batches; returns how many. */

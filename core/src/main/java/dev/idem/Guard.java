@@ -76,7 +76,7 @@ final class Guard {
         }
         String full = storeKey.full();
         if (answer instanceof ClaimResult.Claimed) {
-            return MethodCall.owned(this, args, full, (ClaimResult.Claimed) answer);
+            return MethodCall.owned(this, args, full, fingerprint, (ClaimResult.Claimed) answer);
         }
         if (answer instanceof ClaimResult.Completed) {
             return MethodCall.replaying(this, decodeResult(full, ((ClaimResult.Completed) answer).result()));

@@ -54,6 +54,7 @@ public final class Idem implements AutoCloseable {
     private final ScheduledExecutorService maintenance;
     private final ConcurrentHashMap<Method, IdempotentMethod> methods = new ConcurrentHashMap<>();
     private final Audit audit;
+    private final List<TransitionListener> listeners;
 
     private Idem(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "a store is required: Idem.builder().store(...)");
@@ -64,7 +65,8 @@ public final class Idem implements AutoCloseable {
         this.expressions = builder.expressions;
         this.renewLeases = builder.renewLeases;
         this.leaseKeeper = new LeaseKeeper(store);
-        this.audit = new Audit(store, node);
+        this.listeners = List.copyOf(builder.listeners);
+        this.audit = new Audit(store, node, this);
         boolean purges = !builder.purgeInterval.isZero();
         if (renewLeases || purges) {
             ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -221,6 +223,23 @@ public final class Idem implements AutoCloseable {
         return renewLeases;
     }
 
+    /** Tells the listeners about a transition the store accepted; a listener's failure is only logged. */
+    void transitioned(String key, dev.idem.store.AuditEvent event, dev.idem.store.RecordState state, int attempt,
+            long token, Duration elapsed, dev.idem.store.ErrorInfo error, String fingerprint, String detail) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        Transition transition = new Transition(key, event, state, attempt, token, node, clock.instant(), elapsed, error,
+                fingerprint, detail);
+        for (TransitionListener listener : listeners) {
+            try {
+                listener.onTransition(transition);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a transition listener failed on key '" + key + "'", e);
+            }
+        }
+    }
+
     private IdempotentMethod register(Method method, IdempotencyPolicy idempotency, RetryPolicy retry) {
         String name = Methods.describe(method);
         if (idempotency == null && retry == null) {
@@ -323,8 +342,15 @@ public final class Idem implements AutoCloseable {
         private KeyExpressionParser expressions = KeyExpressionParser.simple();
         private boolean renewLeases = true;
         private Duration purgeInterval = Duration.ofMinutes(1);
+        private final List<TransitionListener> listeners = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /** Adds a listener told about every transition (the Kafka processing log is one). */
+        public Builder listener(TransitionListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
         }
 
         /** Where records live. Required. */

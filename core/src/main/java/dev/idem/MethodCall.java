@@ -7,6 +7,7 @@ import dev.idem.annotation.IdempotencySerializationException;
 import dev.idem.annotation.IdempotencyStoreUnavailableException;
 import dev.idem.annotation.Steps;
 import dev.idem.annotation.ThrowingSupplier;
+import dev.idem.store.AuditEvent;
 import dev.idem.store.ClaimRequest;
 import dev.idem.store.ClaimResult;
 import dev.idem.store.Completion;
@@ -48,12 +49,16 @@ public final class MethodCall implements Steps.Recorder {
     private static final int STORE_WRITE_ATTEMPTS = 3;
     private static final Duration STORE_WRITE_PAUSE = Duration.ofMillis(50);
     private static final Duration JOB_CREATION_LEASE = Duration.ofMinutes(1);
+    private static final Map<RecordState, AuditEvent> EVENTS = Map.of(RecordState.RELEASED, AuditEvent.RELEASED,
+            RecordState.FAILED, AuditEvent.FAILED, RecordState.SCHEDULED, AuditEvent.SCHEDULED, RecordState.DEAD,
+            AuditEvent.DEAD);
 
     private final Guard guard;
     private final Object[] args;
     private final String key;
     private final long token;
     private final int attempt;
+    private final String fingerprint;
     private Map<String, byte[]> steps;
     private final boolean recording;
     private final long startNanos = System.nanoTime();
@@ -66,10 +71,12 @@ public final class MethodCall implements Steps.Recorder {
     private Object result;
     private Throwable failure;
 
-    private MethodCall(Guard guard, Object[] args, String key, ClaimResult.Claimed claimed, boolean recording) {
+    private MethodCall(Guard guard, Object[] args, String key, String fingerprint, ClaimResult.Claimed claimed,
+            boolean recording) {
         this.guard = guard;
         this.args = args;
         this.key = key;
+        this.fingerprint = fingerprint;
         this.token = claimed == null ? 0 : claimed.token();
         this.attempt = claimed == null ? 1 : claimed.attempt();
         this.steps = claimed == null || claimed.steps().isEmpty() ? null : new HashMap<>(claimed.steps());
@@ -90,6 +97,7 @@ public final class MethodCall implements Steps.Recorder {
         this.guard = guard;
         this.args = null;
         this.key = null;
+        this.fingerprint = null;
         this.token = 0;
         this.attempt = 0;
         this.steps = null;
@@ -101,16 +109,19 @@ public final class MethodCall implements Steps.Recorder {
         this.failure = failure;
     }
 
-    static MethodCall owned(Guard guard, Object[] args, String key, ClaimResult.Claimed claimed) {
-        return new MethodCall(guard, args, key, claimed, true);
+    static MethodCall owned(Guard guard, Object[] args, String key, String fingerprint, ClaimResult.Claimed claimed) {
+        MethodCall call = new MethodCall(guard, args, key, fingerprint, claimed, true);
+        guard.idem.transitioned(key, claimed.event(), RecordState.IN_PROGRESS, claimed.attempt(), claimed.token(), null,
+                null, fingerprint, null);
+        return call;
     }
 
     static MethodCall unguarded(Guard guard, Object[] args) {
-        return new MethodCall(guard, args, null, null, true);
+        return new MethodCall(guard, args, null, null, null, true);
     }
 
     static MethodCall failOpen(Guard guard, Object[] args) {
-        return new MethodCall(guard, args, null, null, false);
+        return new MethodCall(guard, args, null, null, null, false);
     }
 
     static MethodCall replaying(Guard guard, Object result) {
@@ -226,6 +237,8 @@ public final class MethodCall implements Steps.Recorder {
             steps = new HashMap<>();
         }
         steps.put(name, encoded);
+        guard.idem.transitioned(key, AuditEvent.STEP_SAVED, RecordState.IN_PROGRESS, attempt, token, null, null,
+                fingerprint, name);
         return value;
     }
 
@@ -263,6 +276,8 @@ public final class MethodCall implements Steps.Recorder {
             if (write(() -> guard.idem.store().complete(new Completion(key, token, encoded, guard.policy.ttl(), elapsed,
                     guard.idem.node())), record -> record.state() == RecordState.COMPLETED)) {
                 result = returned;
+                guard.idem.transitioned(key, AuditEvent.COMPLETED, RecordState.COMPLETED, attempt, token, elapsed, null,
+                        fingerprint, null);
             } else {
                 failure = leaseLostException("its result was not recorded; the new owner's outcome stands");
             }
@@ -306,9 +321,12 @@ public final class MethodCall implements Steps.Recorder {
             RecordState target = outcome instanceof FailureOutcome.Release ? RecordState.RELEASED
                     : outcome instanceof FailureOutcome.Remember ? RecordState.FAILED
                     : outcome instanceof FailureOutcome.Schedule ? RecordState.SCHEDULED : RecordState.DEAD;
-            boolean written = write(() -> guard.idem.store().fail(new Failure(key, token, outcome, ErrorInfo.of(thrown),
-                    elapsed, guard.idem.node())), record -> record.state() == target);
-            if (!written) {
+            ErrorInfo error = ErrorInfo.of(thrown);
+            boolean written = write(() -> guard.idem.store().fail(new Failure(key, token, outcome, error, elapsed,
+                    guard.idem.node())), record -> record.state() == target);
+            if (written) {
+                guard.idem.transitioned(key, EVENTS.get(target), target, attempt, token, elapsed, error, fingerprint, null);
+            } else {
                 LOG.log(Level.WARNING, "{0}: the failure of key ''{1}'' was not recorded because another owner took "
                         + "the key over", guard.name, key);
             }
@@ -326,11 +344,16 @@ public final class MethodCall implements Steps.Recorder {
             ClaimResult claimed = guard.idem.store().claim(new ClaimRequest(job.full(), null, JOB_CREATION_LEASE,
                     guard.idem.node(), null));
             long jobToken = ((ClaimResult.Claimed) claimed).token();
+            guard.idem.transitioned(job.full(), AuditEvent.CLAIMED, RecordState.IN_PROGRESS, 1, jobToken, null, null, null,
+                    null);
             Duration delay = guard.retry.deferDelay(1);
             byte[] invocation = invocationOrNull(thrown);
+            ErrorInfo error = ErrorInfo.of(thrown);
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
             if (invocation != null && guard.idem.store().fail(new Failure(job.full(), jobToken,
-                    new FailureOutcome.Schedule(delay, invocation), ErrorInfo.of(thrown),
-                    Duration.ofNanos(System.nanoTime() - startNanos), guard.idem.node()))) {
+                    new FailureOutcome.Schedule(delay, invocation), error, elapsed, guard.idem.node()))) {
+                guard.idem.transitioned(job.full(), AuditEvent.SCHEDULED, RecordState.SCHEDULED, 1, jobToken, elapsed,
+                        error, null, null);
                 return deferred(job.full(), delay, thrown);
             }
         } catch (RuntimeException e) {
