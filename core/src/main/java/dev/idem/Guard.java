@@ -7,8 +7,10 @@ import dev.idem.annotation.IdempotencyKeyMismatchException;
 import dev.idem.annotation.IdempotencySerializationException;
 import dev.idem.annotation.IdempotencyStoreUnavailableException;
 import dev.idem.annotation.InProgress;
+import dev.idem.store.AuditEvent;
 import dev.idem.store.ClaimRequest;
 import dev.idem.store.ClaimResult;
+import dev.idem.store.DueJob;
 import dev.idem.store.Keys;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Method;
@@ -106,6 +108,12 @@ final class Guard {
         throw new IdempotencyDeadException(full, errorType, errorMessage, name + ": the call with key '" + full
                 + "' is dead after " + dead.attempt() + " attempts (last failure: " + dead.error()
                 + "); an operator can requeue or cancel it", null);
+    }
+
+    /** The call of a deferred job a worker claimed, owning the job's claim. */
+    MethodCall resume(DueJob job, Object[] args) {
+        return MethodCall.owned(this, args, job.key(), job.fingerprint(),
+                new ClaimResult.Claimed(job.token(), job.attempt(), job.steps(), AuditEvent.RESUMED));
     }
 
     private ClaimResult claim(ClaimRequest request) {

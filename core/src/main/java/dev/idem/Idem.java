@@ -267,6 +267,8 @@ public final class Idem implements AutoCloseable {
         } else if (retry.defer() != null) {
             namespace = Methods.namespace(method);
         }
+        IdempotencyPolicy jobs = idempotency != null || retry == null || retry.defer() == null ? idempotency
+                : IdempotencyPolicy.builder().name(namespace).build();
         if (retry != null && retry.defer() != null) {
             validateArguments(name, method);
         }
@@ -280,7 +282,7 @@ public final class Idem implements AutoCloseable {
                 }
             }
         }
-        Guard guard = new Guard(this, name, idempotency, namespace, method.getGenericReturnType(),
+        Guard guard = new Guard(this, name, jobs, namespace, method.getGenericReturnType(),
                 retry == null ? null : retryExecutor(retry),
                 new FailureReplay(trusted, method.getDeclaringClass().getClassLoader()), method);
         LOG.log(Level.DEBUG, "registered {0}: {1}, {2}", name, idempotency, retry);

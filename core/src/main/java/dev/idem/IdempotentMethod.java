@@ -1,6 +1,7 @@
 package dev.idem;
 
 import dev.idem.annotation.ThrowingSupplier;
+import dev.idem.store.DueJob;
 import java.lang.reflect.Method;
 
 /**
@@ -9,6 +10,8 @@ import java.lang.reflect.Method;
  * with {@link #invoke}. Immutable and thread-safe.
  */
 public final class IdempotentMethod {
+
+    private static final ThreadLocal<Resumption> RESUMING = new ThreadLocal<>();
 
     private final Method method;
     private final MethodKeys keys;
@@ -28,10 +31,44 @@ public final class IdempotentMethod {
      *     progress, key mismatch, store unavailable, deferred, dead, a stored result that cannot be read
      */
     public MethodCall begin(Object target, Object[] args) {
+        Resumption resumption = RESUMING.get();
+        if (resumption != null && resumption.method == this && !resumption.entered) {
+            resumption.entered = true;
+            return MethodCall.passThrough(guard);
+        }
         if (keys == null) {
             return guard.unguarded(args);
         }
         return guard.begin(keys.key(target, args), keys.fingerprint(args), args);
+    }
+
+    /**
+     * Runs a deferred call that a worker claimed: under the job's claim (its token, attempt and saved
+     * steps), with this method's retries, recording the outcome as any call does (completed, scheduled
+     * again, or dead). {@code body} calls the method; when that call is intercepted by a weaver (a
+     * woven method, a Spring proxy), the interception sees the resumption and lets the body through once
+     * per attempt instead of claiming the key again.
+     *
+     * @return the result
+     * @throws Throwable the call's failure, as a first call would get it
+     */
+    public Object resume(DueJob job, Object[] args, ThrowingSupplier<?, ?> body) throws Throwable {
+        MethodCall call = guard.resume(job, args);
+        Resumption resumption = new Resumption(this);
+        Resumption enclosing = RESUMING.get();
+        RESUMING.set(resumption);
+        try {
+            return call.run(() -> {
+                resumption.entered = false;
+                return body.get();
+            });
+        } finally {
+            if (enclosing == null) {
+                RESUMING.remove();
+            } else {
+                RESUMING.set(enclosing);
+            }
+        }
     }
 
     /**
@@ -51,7 +88,7 @@ public final class IdempotentMethod {
 
     /** Its idempotency policy, or {@code null} when it only retries. */
     public IdempotencyPolicy idempotency() {
-        return guard.policy;
+        return keys == null ? null : guard.policy;
     }
 
     /** Its retry policy, or {@code null} when it does not retry. */
@@ -67,5 +104,15 @@ public final class IdempotentMethod {
     @Override
     public String toString() {
         return "IdempotentMethod[" + guard.name + "]";
+    }
+
+    /** The resumed call running on this thread, and whether its body has entered the method yet. */
+    private static final class Resumption {
+        final IdempotentMethod method;
+        boolean entered;
+
+        Resumption(IdempotentMethod method) {
+            this.method = method;
+        }
     }
 }

@@ -61,6 +61,7 @@ public final class MethodCall implements Steps.Recorder {
     private final String fingerprint;
     private Map<String, byte[]> steps;
     private final boolean recording;
+    private final boolean retrying;
     private final long startNanos = System.nanoTime();
     private final Steps.Recorder enclosing;
     private final long retryStart;
@@ -72,16 +73,17 @@ public final class MethodCall implements Steps.Recorder {
     private Throwable failure;
 
     private MethodCall(Guard guard, Object[] args, String key, String fingerprint, ClaimResult.Claimed claimed,
-            boolean recording) {
+            boolean recording, boolean retrying) {
         this.guard = guard;
         this.args = args;
         this.key = key;
         this.fingerprint = fingerprint;
+        this.retrying = retrying;
         this.token = claimed == null ? 0 : claimed.token();
         this.attempt = claimed == null ? 1 : claimed.attempt();
         this.steps = claimed == null || claimed.steps().isEmpty() ? null : new HashMap<>(claimed.steps());
         this.recording = recording;
-        this.retryStart = guard.retry == null ? 0 : guard.retry.start();
+        this.retryStart = guard.retry == null || !retrying ? 0 : guard.retry.start();
         if (claimed != null) {
             renewed(startNanos);
             if (guard.idem.renewsLeases()) {
@@ -102,6 +104,7 @@ public final class MethodCall implements Steps.Recorder {
         this.attempt = 0;
         this.steps = null;
         this.recording = false;
+        this.retrying = false;
         this.retryStart = 0;
         this.enclosing = null;
         this.done = true;
@@ -110,18 +113,23 @@ public final class MethodCall implements Steps.Recorder {
     }
 
     static MethodCall owned(Guard guard, Object[] args, String key, String fingerprint, ClaimResult.Claimed claimed) {
-        MethodCall call = new MethodCall(guard, args, key, fingerprint, claimed, true);
+        MethodCall call = new MethodCall(guard, args, key, fingerprint, claimed, true, true);
         guard.idem.transitioned(key, claimed.event(), RecordState.IN_PROGRESS, claimed.attempt(), claimed.token(), null,
                 null, fingerprint, null);
         return call;
     }
 
     static MethodCall unguarded(Guard guard, Object[] args) {
-        return new MethodCall(guard, args, null, null, null, true);
+        return new MethodCall(guard, args, null, null, null, true, true);
     }
 
     static MethodCall failOpen(Guard guard, Object[] args) {
-        return new MethodCall(guard, args, null, null, null, false);
+        return new MethodCall(guard, args, null, null, null, false, true);
+    }
+
+    /** A call that runs the body once and hands its outcome back: the inside of a resumed deferred call. */
+    static MethodCall passThrough(Guard guard) {
+        return new MethodCall(guard, null, null, null, null, false, false);
     }
 
     static MethodCall replaying(Guard guard, Object result) {
@@ -150,7 +158,7 @@ public final class MethodCall implements Steps.Recorder {
             throw new IllegalStateException("the call is already over");
         }
         attemptsMade++;
-        if (thrown != null && guard.retry != null && !leaseLost
+        if (thrown != null && retrying && guard.retry != null && !leaseLost
                 && guard.retry.awaitRetry(thrown, attemptsMade, retryStart)) {
             return true;
         }
@@ -158,7 +166,7 @@ public final class MethodCall implements Steps.Recorder {
         try {
             if (key != null) {
                 record(returned, thrown);
-            } else if (thrown != null && recording && guard.defers() && guard.retry.defers(thrown)) {
+            } else if (thrown != null && recording && retrying && guard.defers() && guard.retry.defers(thrown)) {
                 failure = deferWithoutKey(thrown);
             } else {
                 result = returned;
