@@ -1,5 +1,6 @@
 package dev.idem.agent.engine;
 
+import dev.idem.DeferredWorker;
 import dev.idem.Idem;
 import dev.idem.IdempotencyPolicy;
 import dev.idem.IdempotentMethod;
@@ -11,6 +12,7 @@ import dev.idem.annotation.IdempotencyException;
 import dev.idem.annotation.IdempotencyStoreException;
 import dev.idem.store.IdempotencyStore;
 import java.lang.System.Logger.Level;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +31,11 @@ public final class AgentEngine implements Dispatcher {
     private static final System.Logger LOG = System.getLogger("dev.idem.agent");
 
     private final Settings settings;
+    private final Map<String, Class<?>> seenClasses = new ConcurrentHashMap<>();
+    private final Map<Class<?>, WeakReference<Object>> seenTargets = new ConcurrentHashMap<>();
     private IdempotencyStore store;
     private Idem idem;
+    private DeferredWorker worker;
     private final ClassValue<Map<String, Registration>> registrations = new ClassValue<>() {
         @Override
         protected Map<String, Registration> computeValue(Class<?> type) {
@@ -66,6 +71,17 @@ public final class AgentEngine implements Dispatcher {
                 .purgeInterval(settings.purgeInterval())
                 .renewLeases(settings.renewLeases())
                 .build();
+        if (settings.workerThreads() > 0) {
+            worker = DeferredWorker.builder(idem)
+                    .threads(settings.workerThreads())
+                    .pollInterval(settings.workerPollInterval())
+                    .batchSize(settings.workerBatchSize())
+                    .shutdownTimeout(settings.workerShutdownTimeout())
+                    .targets(new SeenTargets())
+                    .registrar(this::register)
+                    .build();
+            worker.start();
+        }
     }
 
     /** The methods named by pointcuts, as {@code com.x.Billing#charge} or {@code com.x.Billing#charge(int)}. */
@@ -90,6 +106,9 @@ public final class AgentEngine implements Dispatcher {
 
     /** Stops the engine's threads and closes the store; called on JVM shutdown. */
     public void close() {
+        if (worker != null) {
+            worker.close();
+        }
         if (idem != null) {
             idem.close();
             store.close();
@@ -101,6 +120,9 @@ public final class AgentEngine implements Dispatcher {
         Registration registration = registrations.get(type).computeIfAbsent(method, id -> register(type, id));
         if (registration.error != null) {
             throw registration.error;
+        }
+        if (registration.defers && target != null) {
+            seenTargets.put(type, new WeakReference<>(target));
         }
         try {
             return registration.method.begin(target, args);
@@ -130,7 +152,18 @@ public final class AgentEngine implements Dispatcher {
         return ((MethodCall) call).result();
     }
 
+    /** Registers a method for the worker, the way woven calls register it. */
+    private IdempotentMethod register(Method method) {
+        Registration registration = registrations.get(method.getDeclaringClass())
+                .computeIfAbsent(Descriptors.of(method), id -> register(method.getDeclaringClass(), id));
+        if (registration.error != null) {
+            throw registration.error;
+        }
+        return registration.method;
+    }
+
     private Registration register(Class<?> type, String id) {
+        seenClasses.put(type.getName(), type);
         Method method = Descriptors.find(type, id);
         String name = type.getName() + "#" + (method == null ? id : method.getName());
         try {
@@ -166,11 +199,36 @@ public final class AgentEngine implements Dispatcher {
         final String name;
         final IdempotentMethod method;
         final IdempotencyConfigurationException error;
+        final boolean defers;
 
         Registration(String name, IdempotentMethod method, IdempotencyConfigurationException error) {
             this.name = name;
             this.method = method;
             this.error = error;
+            this.defers = method != null && method.retry() != null && method.retry().defer() != null;
+        }
+    }
+
+    /**
+     * How the worker finds a deferred call's class and target again in an application the agent does not
+     * know: classes and instances seen in woven calls of this JVM, then the system class loader and a
+     * new instance made with the no-argument constructor.
+     */
+    private final class SeenTargets implements DeferredWorker.Targets {
+        private final DeferredWorker.Targets fallback = DeferredWorker.Targets.of(List.of(),
+                ClassLoader.getSystemClassLoader());
+
+        @Override
+        public Class<?> loadClass(String name) throws ClassNotFoundException {
+            Class<?> seen = seenClasses.get(name);
+            return seen != null ? seen : fallback.loadClass(name);
+        }
+
+        @Override
+        public Object target(Method method) {
+            WeakReference<Object> seen = seenTargets.get(method.getDeclaringClass());
+            Object target = seen == null ? null : seen.get();
+            return target != null ? target : fallback.target(method);
         }
     }
 }

@@ -35,6 +35,10 @@ final class Settings {
     static final String REDIS_CLUSTER = "idem.redis.cluster";
     static final String REDIS_TIMEOUT = "idem.redis.timeout";
     static final String REDIS_KEY_PREFIX = "idem.redis.keyPrefix";
+    static final String WORKER_THREADS = "idem.worker.threads";
+    static final String WORKER_POLL_INTERVAL = "idem.worker.pollInterval";
+    static final String WORKER_BATCH_SIZE = "idem.worker.batchSize";
+    static final String WORKER_SHUTDOWN_TIMEOUT = "idem.worker.shutdownTimeout";
     /** Read by the agent itself, before the engine starts; accepted here so they are not typos. */
     static final String CONFIG = "idem.config";
     static final String INSTRUMENT_INCLUDE = "idem.instrument.include";
@@ -45,7 +49,8 @@ final class Settings {
 
     private static final Set<String> KNOWN = Set.of(STORE, STORE_USER, STORE_PASSWORD, NODE, MAX_VALUE_BYTES,
             PURGE_INTERVAL, RENEW_LEASES, JDBC_TABLE_PREFIX, JDBC_CREATE_SCHEMA, JDBC_POOL_SIZE, JDBC_TIMEOUT,
-            REDIS_CLUSTER, REDIS_TIMEOUT, REDIS_KEY_PREFIX);
+            REDIS_CLUSTER, REDIS_TIMEOUT, REDIS_KEY_PREFIX, WORKER_THREADS, WORKER_POLL_INTERVAL, WORKER_BATCH_SIZE,
+            WORKER_SHUTDOWN_TIMEOUT);
 
     private final Map<String, String> values;
     private final Map<String, Pointcut> pointcuts;
@@ -139,6 +144,44 @@ final class Settings {
         tablePrefix();
         bool(JDBC_CREATE_SCHEMA, false);
         bool(REDIS_CLUSTER, false);
+        workerThreads();
+        workerPollInterval();
+        workerBatchSize();
+        workerShutdownTimeout();
+    }
+
+    /** Threads running deferred jobs; 0 runs no worker in this JVM. */
+    int workerThreads() {
+        String value = values.getOrDefault(WORKER_THREADS, "");
+        if (value.isEmpty()) {
+            return 2;
+        }
+        try {
+            int threads = Integer.parseInt(value);
+            if (threads >= 0) {
+                return threads;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("setting " + WORKER_THREADS + " is '" + value
+                + "'; write 0 (no worker in this JVM) or a positive whole number");
+    }
+
+    Duration workerPollInterval() {
+        Duration interval = duration(WORKER_POLL_INTERVAL, Duration.ofSeconds(1));
+        if (interval.isZero()) {
+            throw new IllegalArgumentException("setting " + WORKER_POLL_INTERVAL + " must be positive");
+        }
+        return interval;
+    }
+
+    int workerBatchSize() {
+        return positiveInt(WORKER_BATCH_SIZE, 10);
+    }
+
+    Duration workerShutdownTimeout() {
+        return duration(WORKER_SHUTDOWN_TIMEOUT, Duration.ofSeconds(30));
     }
 
     String store() {
