@@ -1,0 +1,181 @@
+package dev.idem.spring.boot;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code idem.*} properties of the Spring Boot starter. Mutable, bound once at startup by Spring Boot;
+ * not thread-safe while it is being bound.
+ */
+@ConfigurationProperties(prefix = "idem")
+public final class IdemProperties {
+
+    /** Whether Idem is auto-configured at all. */
+    private boolean enabled = true;
+
+    /**
+     * The store: "memory" (this JVM only, for tests), a JDBC URL ("jdbc:postgresql://...") or a Redis URI
+     * ("redis://host:6379", several comma-separated for a Redis Cluster). Unset: the application's DataSource,
+     * else its Redis connection; without either, startup fails naming this property.
+     */
+    private String store;
+
+    /** This node's id, recorded as the owner of its claims and in the audit. Unset: "pid@hostname". */
+    private String node;
+
+    /** How often expired records are purged; 0 turns purging off. */
+    private Duration purgeInterval = Duration.ofMinutes(1);
+
+    /** Whether running calls renew their leases (every third of the lease). */
+    private boolean renewLeases = true;
+
+    private final Codec codec = new Codec();
+
+    private final Aop aop = new Aop();
+
+    private final Http http = new Http();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getStore() {
+        return store;
+    }
+
+    public void setStore(String store) {
+        this.store = store;
+    }
+
+    public String getNode() {
+        return node;
+    }
+
+    public void setNode(String node) {
+        this.node = node;
+    }
+
+    public Duration getPurgeInterval() {
+        return purgeInterval;
+    }
+
+    public void setPurgeInterval(Duration purgeInterval) {
+        this.purgeInterval = purgeInterval;
+    }
+
+    public boolean isRenewLeases() {
+        return renewLeases;
+    }
+
+    public void setRenewLeases(boolean renewLeases) {
+        this.renewLeases = renewLeases;
+    }
+
+    public Codec getCodec() {
+        return codec;
+    }
+
+    public Aop getAop() {
+        return aop;
+    }
+
+    public Http getHttp() {
+        return http;
+    }
+
+    /** How results, saved steps and deferred arguments are encoded. */
+    public static final class Codec {
+
+        /** The largest encoded result, step or deferred argument list, in bytes. */
+        private int maxBytes = 1_048_576;
+
+        public int getMaxBytes() {
+            return maxBytes;
+        }
+
+        public void setMaxBytes(int maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+    }
+
+    /** The advisor for {@code @Idempotent} and {@code @Retryable}. */
+    public static final class Aop {
+
+        /**
+         * Whether beans with @Idempotent or @Retryable methods are proxied. When the Idem javaagent runs in the
+         * same JVM, it weaves those methods itself and beans are only validated.
+         */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** The Idempotency-Key header support for Spring MVC handlers annotated with @IdempotentRequest. */
+    public static final class Http {
+
+        /** Whether the Idempotency-Key filter is registered in servlet web applications. */
+        private boolean enabled = true;
+
+        /** The request header that carries the key. */
+        private String header = "Idempotency-Key";
+
+        /** The response header that marks a replayed response (its value is "true"). */
+        private String replayedHeader = "Idempotent-Replayed";
+
+        /** The largest request body buffered for the fingerprint, in bytes; larger requests get 413. */
+        private int maxBodyBytes = 1_048_576;
+
+        /** The order of the filter among servlet filters; the default runs after Spring Security (-100). */
+        private int filterOrder = 0;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getHeader() {
+            return header;
+        }
+
+        public void setHeader(String header) {
+            this.header = header;
+        }
+
+        public String getReplayedHeader() {
+            return replayedHeader;
+        }
+
+        public void setReplayedHeader(String replayedHeader) {
+            this.replayedHeader = replayedHeader;
+        }
+
+        public int getMaxBodyBytes() {
+            return maxBodyBytes;
+        }
+
+        public void setMaxBodyBytes(int maxBodyBytes) {
+            this.maxBodyBytes = maxBodyBytes;
+        }
+
+        public int getFilterOrder() {
+            return filterOrder;
+        }
+
+        public void setFilterOrder(int filterOrder) {
+            this.filterOrder = filterOrder;
+        }
+    }
+}

@@ -1,0 +1,1 @@
+create table charges (id varchar(100) not null);
