@@ -28,7 +28,8 @@ import org.springframework.context.annotation.Import;
     "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration"})
 @ConditionalOnBooleanProperty(name = "idem.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(IdemProperties.class)
-@Import({IdemStoreConfigurations.Explicit.class})
+@Import({IdemStoreConfigurations.Explicit.class, IdemStoreConfigurations.FromDataSource.class,
+    IdemStoreConfigurations.FromRedis.class})
 public final class IdemAutoConfiguration {
 
     /** Full SpEL for key expressions, with parameter names and {@code @bean} references. */

@@ -35,6 +35,10 @@ public final class IdemProperties {
 
     private final Http http = new Http();
 
+    private final Jdbc jdbc = new Jdbc();
+
+    private final Redis redis = new Redis();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -85,6 +89,135 @@ public final class IdemProperties {
 
     public Http getHttp() {
         return http;
+    }
+
+    public Jdbc getJdbc() {
+        return jdbc;
+    }
+
+    public Redis getRedis() {
+        return redis;
+    }
+
+    /** The JDBC store, on the application's DataSource or on a JDBC URL in idem.store. */
+    public static final class Jdbc {
+
+        /** The prefix of the store's three tables (idem_records, idem_history, idem_steps). */
+        private String tablePrefix = "idem_";
+
+        /**
+         * Whether missing tables are created at startup (every statement is CREATE ... IF NOT EXISTS). Turn it
+         * off when migrations own the schema; the SQL files ship in idem-store-jdbc.
+         */
+        private boolean createSchema = true;
+
+        /** The longest one statement may run. */
+        private Duration queryTimeout = Duration.ofSeconds(5);
+
+        /** The user of the store's own pool (idem.store=jdbc:...), when not in the URL. */
+        private String user;
+
+        /** The password of the store's own pool (idem.store=jdbc:...), when not in the URL. */
+        private String password;
+
+        /** The size of the store's own pool (idem.store=jdbc:...). */
+        private int poolSize = 10;
+
+        /** How long a call waits for a connection of the store's own pool (idem.store=jdbc:...). */
+        private Duration connectionTimeout = Duration.ofSeconds(2);
+
+        public String getTablePrefix() {
+            return tablePrefix;
+        }
+
+        public void setTablePrefix(String tablePrefix) {
+            this.tablePrefix = tablePrefix;
+        }
+
+        public boolean isCreateSchema() {
+            return createSchema;
+        }
+
+        public void setCreateSchema(boolean createSchema) {
+            this.createSchema = createSchema;
+        }
+
+        public Duration getQueryTimeout() {
+            return queryTimeout;
+        }
+
+        public void setQueryTimeout(Duration queryTimeout) {
+            this.queryTimeout = queryTimeout;
+        }
+
+        public String getUser() {
+            return user;
+        }
+
+        public void setUser(String user) {
+            this.user = user;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public int getPoolSize() {
+            return poolSize;
+        }
+
+        public void setPoolSize(int poolSize) {
+            this.poolSize = poolSize;
+        }
+
+        public Duration getConnectionTimeout() {
+            return connectionTimeout;
+        }
+
+        public void setConnectionTimeout(Duration connectionTimeout) {
+            this.connectionTimeout = connectionTimeout;
+        }
+    }
+
+    /** The Redis store, on the application's Lettuce connection factory or on redis:// URIs in idem.store. */
+    public static final class Redis {
+
+        /** The first part of every Redis key the store writes. */
+        private String keyPrefix = "idem";
+
+        /** The longest any store call waits for Redis. */
+        private Duration commandTimeout = Duration.ofSeconds(2);
+
+        /** Whether a single URI in idem.store is a Redis Cluster seed (several URIs always are). */
+        private boolean cluster;
+
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        public Duration getCommandTimeout() {
+            return commandTimeout;
+        }
+
+        public void setCommandTimeout(Duration commandTimeout) {
+            this.commandTimeout = commandTimeout;
+        }
+
+        public boolean isCluster() {
+            return cluster;
+        }
+
+        public void setCluster(boolean cluster) {
+            this.cluster = cluster;
+        }
     }
 
     /** How results, saved steps and deferred arguments are encoded. */

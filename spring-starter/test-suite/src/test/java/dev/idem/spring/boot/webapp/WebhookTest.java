@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
+import dev.idem.store.IdempotencyStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,9 @@ abstract class WebhookTest {
     private int port;
 
     @Autowired
+    private IdempotencyStore store;
+
+    @Autowired
     private WebhookApplication.Ledger ledger;
 
     @BeforeAll
@@ -61,6 +65,14 @@ abstract class WebhookTest {
     @AfterAll
     static void closeClient() {
         senders.shutdownNow();
+    }
+
+    /** The store class this application should use. */
+    abstract String expectedStore();
+
+    @Test
+    void theStoreIsTheOneTheApplicationProvides() {
+        assertThat(store.getClass().getSimpleName()).isEqualTo(expectedStore());
     }
 
     @Test
@@ -155,7 +167,9 @@ abstract class WebhookTest {
         String key = RUN + "-actuator";
         assertThat(post("/webhooks/stripe", key, "{\"id\":\"evt_a\"}").statusCode()).isEqualTo(201);
 
-        JsonNode listing = JSON.readTree(get("/actuator/idempotency?state=COMPLETED&limit=1000").body());
+        String namespace = WebhookApplication.Webhooks.class.getName() + "#receive";
+        JsonNode listing = JSON.readTree(get("/actuator/idempotency?state=COMPLETED&limit=1000&namespace="
+                + URLEncoder.encode(namespace, StandardCharsets.UTF_8)).body());
         assertThat(listing.path("counts").path("COMPLETED").asLong()).isPositive();
         List<String> keys = new ArrayList<>();
         listing.path("records").forEach(record -> keys.add(record.path("key").asText()));
