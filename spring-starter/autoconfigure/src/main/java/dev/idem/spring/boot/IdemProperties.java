@@ -39,6 +39,8 @@ public final class IdemProperties {
 
     private final Redis redis = new Redis();
 
+    private final Worker worker = new Worker();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -93,6 +95,10 @@ public final class IdemProperties {
 
     public Jdbc getJdbc() {
         return jdbc;
+    }
+
+    public Worker getWorker() {
+        return worker;
     }
 
     public Redis getRedis() {
@@ -217,6 +223,65 @@ public final class IdemProperties {
 
         public void setCluster(boolean cluster) {
             this.cluster = cluster;
+        }
+    }
+
+    /** The worker that runs deferred calls ({@code @Retryable(defer = true)}) when they are due. */
+    public static final class Worker {
+
+        /** Whether this application runs a worker. Workers on every node share the jobs cluster-safely. */
+        private boolean enabled = true;
+
+        /** Threads running due jobs. */
+        private int threads = 2;
+
+        /** The pause between polls that found nothing due. */
+        private Duration pollInterval = Duration.ofSeconds(1);
+
+        /** Due jobs claimed per poll, at most. */
+        private int batchSize = 10;
+
+        /** How long shutdown waits for running jobs; jobs claimed but not started are handed back. */
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getThreads() {
+            return threads;
+        }
+
+        public void setThreads(int threads) {
+            this.threads = threads;
+        }
+
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+        }
+
+        public int getBatchSize() {
+            return batchSize;
+        }
+
+        public void setBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+        }
+
+        public Duration getShutdownTimeout() {
+            return shutdownTimeout;
+        }
+
+        public void setShutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
         }
     }
 

@@ -14,7 +14,7 @@ final class BootLine {
     static AutoConfigurations idem() {
         return AutoConfigurations.of(IdemAutoConfiguration.class, IdemAopAutoConfiguration.class,
                 IdemWebMvcAutoConfiguration.class, IdemMetricsAutoConfiguration.class,
-                IdemEndpointAutoConfiguration.class, health(3), health(4));
+                IdemEndpointAutoConfiguration.class, IdemWorkerAutoConfiguration.class, health(3), health(4));
     }
 
     /** The health auto-configuration of a line. */
