@@ -1,0 +1,118 @@
+package dev.idem.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.idem.it.app.FulfilmentApp;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Two JVMs share a durable store; {@code Fulfilment#fulfil} has a 2 s lease and saves step {@code charge} (the
+ * effect row) before it blocks. When the owner dies ({@code kill -9}) or freezes ({@code kill -STOP}) in the
+ * middle of a call, the other JVM's duplicate waits for the lease to run out, takes the key over, resumes after
+ * the saved step (the effect is not redone) and completes; a frozen owner that wakes up has its late completion
+ * refused with {@code IdempotencyLeaseLostException}, and the stored result stays the new owner's.
+ */
+@Timeout(180)
+final class TakeoverIT {
+
+    @ParameterizedTest
+    @EnumSource(SharedStore.class)
+    void whenTheOwnerIsKilledMidCallAnotherJvmTakesOverAfterTheLeaseAndTheEffectHappensOnce(SharedStore store,
+            TestInfo test) {
+        store.require();
+        String run = ItEnvironment.runId();
+        String order = "order-" + run;
+        Path logs = ItEnvironment.logDirectory(test);
+        try (EffectsTable effects = EffectsTable.create(run);
+                ForkedJvm a = start("a", true, store, run, effects, logs);
+                ForkedJvm b = start("b", false, store, run, effects, logs)) {
+            AppClient appA = new AppClient(a);
+            AppClient appB = new AppClient(b);
+            a.awaitLine("ready", ForkedJvm.STARTUP);
+            b.awaitLine("ready", ForkedJvm.STARTUP);
+
+            awaitEntered(a, appA.send("fulfil " + order), order);
+            a.kill9();
+
+            String result = appB.ok("fulfil " + order);
+            assertThat(result).as("b took over and resumed after a's saved step")
+                    .startsWith("fulfilled-by-b-after-charged-by-a ");
+            assertThat(millis(result)).as("b waited for a's lease to run out").isGreaterThan(500);
+            assertThat(resultOf(appB.ok("fulfil " + order))).as("a later duplicate replays b's result")
+                    .isEqualTo(resultOf(result));
+            assertThat(effects.countsByEvent()).containsExactly(Map.entry(order, 1L));
+        } finally {
+            store.cleanUp(run);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SharedStore.class)
+    void aPausedOwnerIsFencedOutItsLateCompletionIsRefusedAndTheNewOwnersResultStands(SharedStore store,
+            TestInfo test) {
+        store.require();
+        String run = ItEnvironment.runId();
+        String order = "order-" + run;
+        Path logs = ItEnvironment.logDirectory(test);
+        try (EffectsTable effects = EffectsTable.create(run);
+                ForkedJvm a = start("a", true, store, run, effects, logs);
+                ForkedJvm b = start("b", false, store, run, effects, logs)) {
+            AppClient appA = new AppClient(a);
+            AppClient appB = new AppClient(b);
+            a.awaitLine("ready", ForkedJvm.STARTUP);
+            b.awaitLine("ready", ForkedJvm.STARTUP);
+
+            String late = appA.send("fulfil " + order);
+            awaitEntered(a, late, order);
+            a.pause();
+
+            String result = resultOf(appB.ok("fulfil " + order));
+            assertThat(result).as("b took over and resumed after a's saved step")
+                    .isEqualTo("fulfilled-by-b-after-charged-by-a");
+
+            String release = appA.send("release");
+            a.resume();
+            assertThat(appA.answer(release)).isEqualTo("ok released");
+            assertThat(AppClient.failure("fulfil", appA.answer(late))).as("a's late completion is refused")
+                    .startsWith("IdempotencyLeaseLostException");
+
+            assertThat(resultOf(appB.ok("fulfil " + order))).as("the stored result is b's").isEqualTo(result);
+            assertThat(resultOf(appA.ok("fulfil " + order))).as("a, too, now gets b's result").isEqualTo(result);
+            assertThat(effects.countsByEvent()).as("the charge ran once").containsExactly(Map.entry(order, 1L));
+        } finally {
+            store.cleanUp(run);
+        }
+    }
+
+    private static ForkedJvm start(String node, boolean block, SharedStore store, String run, EffectsTable effects,
+            Path logs) {
+        ForkedJvm.Builder builder = ForkedJvm.main(node, FulfilmentApp.class).agent("idem.node=" + node)
+                .systemProperty("it.block", Boolean.toString(block))
+                .args(Servers.postgresUrl(), effects.name(), node);
+        store.settings(run).forEach(builder::systemProperty);
+        return builder.start(logs);
+    }
+
+    /** Waits until a's call of {@code order} (request {@code tag}) has saved its step and blocks. */
+    private static void awaitEntered(ForkedJvm a, String tag, String order) {
+        String entered = "entered order=" + order + " ";
+        assertThat(a.awaitLine(line -> line.startsWith(entered) || line.startsWith(tag + " "),
+                "'" + entered + "...' (or the call's answer)", AppClient.ANSWER))
+                .as("a saved step charge and blocks").isEqualTo(entered + "charge=charged-by-a");
+    }
+
+    /** {@code <result> millis=<n>} → the result. */
+    private static String resultOf(String answer) {
+        return answer.substring(0, answer.lastIndexOf(" millis="));
+    }
+
+    /** {@code <result> millis=<n>} → n. */
+    private static long millis(String answer) {
+        return Long.parseLong(answer.substring(answer.lastIndexOf(" millis=") + 8));
+    }
+}
