@@ -125,7 +125,7 @@ final class EngineLoader {
         Files.createFile(staging.resolve(COMPLETE));
         try {
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException | java.nio.file.DirectoryNotEmptyException raced) {
+        } catch (IOException raced) {
             deleteTree(staging);
             if (!Files.exists(target.resolve(COMPLETE))) {
                 throw new IOException("cannot unpack the agent into " + target, raced);

@@ -86,6 +86,8 @@ public final class IdemAgent {
 
     private static void startEngine(Object engine, Class<?> bridge, CompletableFuture<Void> weaving, long begin,
             boolean attached, List<String> pointcuts) {
+        Thread thread = Thread.currentThread();
+        thread.setContextClassLoader(engine.getClass().getClassLoader());
         try {
             engine.getClass().getMethod("start").invoke(engine);
             bridge.getMethod("install", Class.forName(DISPATCHER, false, null)).invoke(null, engine);

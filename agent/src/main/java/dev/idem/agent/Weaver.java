@@ -114,7 +114,7 @@ final class Weaver {
         instrumentation.addTransformer(filtered, true);
         return CompletableFuture.runAsync(() -> {
             try {
-                byteBuddy.complete(weaver.byteBuddy(instrumentation, bridge, annotationsJar));
+                byteBuddy.complete(weaver.byteBuddy(instrumentation, bridge, annotationsJar, attached));
             } catch (IOException | RuntimeException e) {
                 byteBuddy.completeExceptionally(e);
                 throw new IllegalStateException("cannot build the weaver", e);
@@ -129,8 +129,8 @@ final class Weaver {
         });
     }
 
-    private ClassFileTransformer byteBuddy(Instrumentation instrumentation, Class<?> bridge, Path annotationsJar)
-            throws IOException {
+    private ClassFileTransformer byteBuddy(Instrumentation instrumentation, Class<?> bridge, Path annotationsJar,
+            boolean attached) throws IOException {
         ElementMatcher.Junction<MethodDescription> methods = methods();
         return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
@@ -140,6 +140,11 @@ final class Weaver {
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
+                .with(attached && Runtime.version().feature() < 19
+                        // before Java 19 the bytes a retransformation hands over lack MethodParameters
+                        // (JDK-8240908), so the class file is read again to keep the parameter names
+                        ? AgentBuilder.ClassFileBufferStrategy.Default.DISCARDING
+                        : AgentBuilder.ClassFileBufferStrategy.Default.RETAINING)
                 .with(new Logging())
                 .ignore(none())
                 .type(ElementMatchers.<TypeDescription>any())

@@ -91,67 +91,67 @@ final class ConnectingStore implements IdempotencyStore {
 
     @Override
     public ClaimResult claim(ClaimRequest request) {
-        return store().claim(request);
+        return inEngine(() -> store().claim(request));
     }
 
     @Override
     public boolean complete(Completion completion) {
-        return store().complete(completion);
+        return inEngine(() -> store().complete(completion));
     }
 
     @Override
     public boolean fail(Failure failure) {
-        return store().fail(failure);
+        return inEngine(() -> store().fail(failure));
     }
 
     @Override
     public boolean renew(String key, long token, Duration lease) {
-        return store().renew(key, token, lease);
+        return inEngine(() -> store().renew(key, token, lease));
     }
 
     @Override
     public boolean saveStep(StepWrite write) {
-        return store().saveStep(write);
+        return inEngine(() -> store().saveStep(write));
     }
 
     @Override
     public List<DueJob> claimDue(int limit, Duration lease, String node) {
-        return store().claimDue(limit, lease, node);
+        return inEngine(() -> store().claimDue(limit, lease, node));
     }
 
     @Override
     public Optional<IdempotencyRecord> find(String key) {
-        return store().find(key);
+        return inEngine(() -> store().find(key));
     }
 
     @Override
     public List<AuditEntry> history(String key) {
-        return store().history(key);
+        return inEngine(() -> store().history(key));
     }
 
     @Override
     public List<IdempotencyRecord> list(RecordQuery query) {
-        return store().list(query);
+        return inEngine(() -> store().list(query));
     }
 
     @Override
     public Map<RecordState, Long> countByState() {
-        return store().countByState();
+        return inEngine(() -> store().countByState());
     }
 
     @Override
     public OperatorResult requeue(String key, String node) {
-        return store().requeue(key, node);
+        return inEngine(() -> store().requeue(key, node));
     }
 
     @Override
     public OperatorResult cancel(String key, Duration retention, String node) {
-        return store().cancel(key, retention, node);
+        return inEngine(() -> store().cancel(key, retention, node));
     }
 
     @Override
     public int purgeExpired(int limit) {
-        return store().purgeExpired(limit);
+        return inEngine(() -> store().purgeExpired(limit));
     }
 
     @Override
@@ -159,6 +159,17 @@ final class ConnectingStore implements IdempotencyStore {
         IdempotencyStore open = store;
         if (open != null) {
             open.close();
+        }
+    }
+
+    private static <T> T inEngine(java.util.function.Supplier<T> call) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(ConnectingStore.class.getClassLoader());
+        try {
+            return call.get();
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 
