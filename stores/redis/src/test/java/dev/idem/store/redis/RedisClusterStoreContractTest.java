@@ -6,12 +6,10 @@ import dev.idem.store.ClaimRequest;
 import dev.idem.store.ClaimResult;
 import dev.idem.store.Completion;
 import dev.idem.store.DueJob;
-import dev.idem.store.DurableStoreContractTest;
 import dev.idem.store.ErrorInfo;
 import dev.idem.store.Failure;
 import dev.idem.store.FailureOutcome;
 import dev.idem.store.IdempotencyRecord;
-import dev.idem.store.IdempotencyStore;
 import dev.idem.store.RecordQuery;
 import dev.idem.store.RecordState;
 import io.lettuce.core.SetArgs;
@@ -21,56 +19,22 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The store contract on a Redis Cluster of three masters, with two independent store clients, and what
  * only a cluster shows: records on every master, and operations that walk every bucket.
  */
-class RedisClusterStoreContractTest extends DurableStoreContractTest {
+class RedisClusterStoreContractTest extends RedisContractTestBase {
 
-    private static final String PREFIX = TestRedis.uniquePrefix("cluster");
-    private static TestRedis redis;
-    private static RedisStore store;
-    private static RedisStore otherClient;
-
-    @BeforeAll
-    static void connect() {
-        redis = TestRedis.cluster();
-        store = RedisStore.builder().cluster(TestRedis.CLUSTER_URLS).keyPrefix(PREFIX).build();
-        otherClient = RedisStore.builder().cluster(TestRedis.CLUSTER_URLS).keyPrefix(PREFIX).build();
-    }
-
-    @AfterAll
-    static void close() {
-        if (redis == null) {
-            return;
-        }
-        store.close();
-        otherClient.close();
-        redis.deleteKeys(PREFIX);
-        redis.close();
+    @Override
+    TestRedis connectRedis() {
+        return TestRedis.cluster();
     }
 
     @Override
-    protected IdempotencyStore store() {
-        return store;
-    }
-
-    @Override
-    protected IdempotencyStore otherClient() {
-        return otherClient;
-    }
-
-    @Override
-    protected void elapse(Duration duration) {
-        redis.elapse(duration);
-    }
-
-    private static String recordKey(String key) {
-        return Wire.string(new Layout(PREFIX, RedisStore.DEFAULT_BUCKETS).recordScriptKeys(key)[0]);
+    RedisStore.Builder builder() {
+        return RedisStore.builder().cluster(TestRedis.CLUSTER_URLS);
     }
 
     @Test
