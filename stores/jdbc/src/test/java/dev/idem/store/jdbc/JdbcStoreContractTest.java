@@ -384,7 +384,7 @@ abstract class JdbcStoreContractTest extends DurableStoreContractTest {
         assertThat(store.fail(new Failure(key, claimed.token(), new FailureOutcome.Dead(), error, Duration.ZERO, NODE)))
                 .isTrue();
 
-        assertThat(store.find(key).orElseThrow().error().type()).hasSize(AuditRow.MAX_ERROR_TYPE_LENGTH)
+        assertThat(store.find(key).orElseThrow().error().type()).hasSize(ErrorInfo.MAX_TYPE_LENGTH)
                 .startsWith("com.example.Nested$");
     }
 }
