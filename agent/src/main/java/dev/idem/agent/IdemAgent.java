@@ -52,6 +52,7 @@ public final class IdemAgent {
             return;
         }
         long begin = System.nanoTime();
+        loadApplicationDrivers();
         Object engine;
         try {
             Map<String, String> agentArguments = AgentArguments.parse(arguments);
@@ -106,6 +107,21 @@ public final class IdemAgent {
             } catch (ReflectiveOperationException unreachable) {
                 log().log(System.Logger.Level.ERROR, "Idem agent: cannot reach the bridge", unreachable);
             }
+        }
+    }
+
+    /**
+     * {@code DriverManager} finds JDBC drivers once, through the context class loader of the thread that
+     * first asks. The engine's JDBC store runs with the engine's own class loader as context, so if it
+     * asked first the application's drivers would never be found ("No suitable driver"). Asking now, on the
+     * application's main thread, gives {@code DriverManager} the application's view, as if the agent were
+     * not there.
+     */
+    private static void loadApplicationDrivers() {
+        try {
+            java.sql.DriverManager.getDrivers();
+        } catch (LinkageError noJavaSql) {
+            // a runtime without the java.sql module: nothing to protect
         }
     }
 
