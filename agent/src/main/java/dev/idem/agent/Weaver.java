@@ -233,6 +233,7 @@ final class Weaver {
         @Override
         public void onTransformation(TypeDescription type, ClassLoader loader, net.bytebuddy.utility.JavaModule module,
                 boolean loaded, net.bytebuddy.dynamic.DynamicType dynamicType) {
+            dev.idem.agent.bootstrap.IdemBridge.markWoven(type.getName());
             IdemAgent.log().log(System.Logger.Level.DEBUG, "Idem agent: wove {0}", type.getName());
         }
 

@@ -7,6 +7,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
@@ -25,8 +26,9 @@ import org.springframework.util.ReflectionUtils;
  * cannot intercept (private, static or final), and a method that also carries Spring Framework 7's own
  * {@code @org.springframework.resilience.annotation.Retryable}: two retry loops would nest.
  *
- * <p>When the Idem javaagent runs in the same JVM, it has already woven every annotated method into its
- * class, so this post-processor only validates and does not proxy: each call is intercepted once.
+ * <p>When the Idem javaagent runs in the same JVM and has woven a bean's class, this post-processor only
+ * validates that bean and does not proxy it: each call is intercepted once. Classes the agent left alone
+ * (for example outside its {@code idem.instrument.include}) are proxied as usual.
  *
  * <p>Proxies are class-based (CGLIB). Calls from a bean to its own methods do not pass through the proxy,
  * as with {@code @Transactional}. Thread-safe once configured.
@@ -37,28 +39,25 @@ public final class IdempotentAnnotationBeanPostProcessor extends AbstractBeanFac
     private static final String AGENT_BRIDGE = "dev.idem.agent.bootstrap.IdemBridge";
 
     private final IdemMethodInterceptor interceptor;
-    private final boolean weave;
+    private final Predicate<Class<?>> wovenByAgent;
 
     /**
-     * A post-processor that proxies annotated beans unless the Idem agent is running in this JVM.
+     * A post-processor that proxies annotated beans unless the Idem agent running in this JVM wove them.
      *
      * @param idem the engine, asked for when the first annotated bean is created
      * @param observer what hears about each call, asked for at each call
      */
     public IdempotentAnnotationBeanPostProcessor(Supplier<Idem> idem, Supplier<IdemObserver> observer) {
-        this(idem, observer, !agentRunning());
+        this(idem, observer, agentWeaving());
     }
 
-    IdempotentAnnotationBeanPostProcessor(Supplier<Idem> idem, Supplier<IdemObserver> observer, boolean weave) {
+    IdempotentAnnotationBeanPostProcessor(Supplier<Idem> idem, Supplier<IdemObserver> observer,
+            Predicate<Class<?>> wovenByAgent) {
         this.interceptor = new IdemMethodInterceptor(Objects.requireNonNull(idem, "idem"),
                 Objects.requireNonNull(observer, "observer"));
-        this.weave = weave;
+        this.wovenByAgent = Objects.requireNonNull(wovenByAgent, "wovenByAgent");
         setBeforeExistingAdvisors(true);
         setProxyTargetClass(true);
-        if (!weave) {
-            LOG.log(Level.INFO, "the Idem agent is running in this JVM and weaves @Idempotent and @Retryable "
-                    + "methods itself; Spring beans are validated but not proxied, so each call is intercepted once");
-        }
     }
 
     /** Whether the Idem javaagent has put its bridge on the bootstrap class path of this JVM. */
@@ -71,9 +70,20 @@ public final class IdempotentAnnotationBeanPostProcessor extends AbstractBeanFac
         }
     }
 
-    /** Whether this post-processor proxies beans ({@code false} when the agent weaves them). */
-    public boolean weaves() {
-        return weave;
+    /** Which classes the agent running in this JVM wove (it says so through its bridge); none without it. */
+    private static Predicate<Class<?>> agentWeaving() {
+        try {
+            Method woven = Class.forName(AGENT_BRIDGE, false, null).getMethod("woven", Class.class);
+            return type -> {
+                try {
+                    return (Boolean) woven.invoke(null, type);
+                } catch (ReflectiveOperationException e) {
+                    return false;
+                }
+            };
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            return type -> false;
+        }
     }
 
     @Override
@@ -89,13 +99,18 @@ public final class IdempotentAnnotationBeanPostProcessor extends AbstractBeanFac
         if (annotated.isEmpty()) {
             return bean;
         }
+        boolean proxy = !wovenByAgent.test(targetClass);
         for (Method method : annotated) {
-            validate(method, targetClass);
-            if (weave) {
+            validate(method, targetClass, proxy);
+            if (proxy) {
                 interceptor.register(method, targetClass);
             }
         }
-        return weave ? super.postProcessAfterInitialization(bean, beanName) : bean;
+        if (!proxy) {
+            LOG.log(Level.DEBUG, "{0} is woven by the Idem agent; not proxied, so each call is intercepted once", beanName);
+            return bean;
+        }
+        return super.postProcessAfterInitialization(bean, beanName);
     }
 
     private static List<Method> annotatedMethods(Class<?> targetClass) {
@@ -108,7 +123,7 @@ public final class IdempotentAnnotationBeanPostProcessor extends AbstractBeanFac
         return annotated;
     }
 
-    private void validate(Method method, Class<?> targetClass) {
+    private static void validate(Method method, Class<?> targetClass, boolean proxy) {
         String name = IdemAnnotations.describe(method);
         if (method.isAnnotationPresent(dev.idem.annotation.Retryable.class)
                 && IdemAnnotations.springRetryable(method, targetClass)) {
@@ -117,7 +132,7 @@ public final class IdempotentAnnotationBeanPostProcessor extends AbstractBeanFac
                     + "retry loops would nest and Spring's would run outside Idem's claim. Keep Idem's, which retries "
                     + "inside one claim and can defer, or Spring's alone", null);
         }
-        String blocked = weave ? IdemAnnotations.notProxiable(method) : null;
+        String blocked = proxy ? IdemAnnotations.notProxiable(method) : null;
         if (blocked != null) {
             throw new IdempotencyConfigurationException(name + " is " + blocked + ", so a Spring proxy cannot intercept "
                     + "it and its @Idempotent or @Retryable would silently do nothing; make it a public, non-final "

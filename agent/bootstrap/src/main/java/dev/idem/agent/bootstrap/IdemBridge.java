@@ -1,6 +1,8 @@
 package dev.idem.agent.bootstrap;
 
 import dev.idem.annotation.IdempotencyStoreUnavailableException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +19,8 @@ public final class IdemBridge {
 
     private static final Object PASS_THROUGH = new Object();
     private static final Object LOCK = new Object();
+
+    private static final Set<String> WOVEN = ConcurrentHashMap.newKeySet();
 
     private static volatile Dispatcher dispatcher;
     private static volatile boolean failed;
@@ -38,6 +42,19 @@ public final class IdemBridge {
             failed = true;
             LOCK.notifyAll();
         }
+    }
+
+    /** Records that the agent wove methods of the class named {@code className}; called by the weaver. */
+    public static void markWoven(String className) {
+        WOVEN.add(className);
+    }
+
+    /**
+     * Whether the agent wove methods of {@code type}: another weaver (the Spring starter) then leaves it
+     * alone, so that each call is intercepted once.
+     */
+    public static boolean woven(Class<?> type) {
+        return WOVEN.contains(type.getName());
     }
 
     /** Starts a call; see {@link Dispatcher#begin}. */

@@ -22,12 +22,12 @@ class AgentAndStarterTest {
         Path agent = Path.of(System.getProperty("idem.agent.jar", "../../agent/target/idem-agent.jar"));
         assertThat(agent).as("the agent jar; build it with -pl agent -am").isRegularFile();
         assertThat(run("-javaagent:" + agent.toAbsolutePath()))
-                .contains("IDEM-RESULT attempts=3 runs=1 result=done-a proxied=false weaves=false");
+                .contains("IDEM-RESULT attempts=3 runs=1 result=done-a proxied=false");
     }
 
     @Test
     void withoutTheAgentTheStarterProxies() throws Exception {
-        assertThat(run(null)).contains("IDEM-RESULT attempts=3 runs=1 result=done-a proxied=true weaves=true");
+        assertThat(run(null)).contains("IDEM-RESULT attempts=3 runs=1 result=done-a proxied=true");
     }
 
     private static String run(String agent) throws IOException, InterruptedException {
