@@ -143,8 +143,8 @@ class RedisStoreTest {
         ClaimResult.Claimed claimed = claim(store, key, null, "n");
         String sha = new Scripts().complete.sha();
 
+        // other clients of the shared server may load the scripts again at any moment after the flush
         redis.commands().scriptFlush();
-        assertThat(redis.commands().scriptExists(sha)).containsExactly(false);
 
         assertThat(store.complete(new Completion(key, claimed.token(), bytes("1"), TTL, Duration.ZERO, "n"))).isTrue();
         assertThat(store.claim(new ClaimRequest(key, null, LEASE, "n", null))).isInstanceOf(ClaimResult.Completed.class);
