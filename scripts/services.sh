@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The servers the test suite talks to. `check` fails loudly, naming each server that does not answer;
-# `start` starts the ones this repository runs itself (Redis Cluster) and then checks them all.
+# `start` starts the ones this repository runs itself (Redis Cluster, Kafka) and then checks them all.
 # Addresses come from the same environment variables the tests read, with the machine's defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,15 +21,16 @@ check() {
   [ "$(redis-cli -h "${redis_hostport%:*}" -p "${redis_hostport##*:}" ping 2>/dev/null)" = "PONG" ] \
     || missing+=("Redis at $redis_hostport (start: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no)")
   bash scripts/redis-cluster.sh status || missing+=("Redis Cluster (start: bash scripts/redis-cluster.sh start)")
+  bash scripts/kafka.sh status || missing+=("Kafka at ${IDEM_KAFKA_HOST:-127.0.0.1}:${IDEM_KAFKA_PORT:-9092} (start: bash scripts/kafka.sh start)")
   if [ ${#missing[@]} -gt 0 ]; then
     printf 'MISSING SERVER: %s\n' "${missing[@]}" >&2
     return 1
   fi
-  echo "servers: PostgreSQL, MariaDB, Redis and Redis Cluster answer"
+  echo "servers: PostgreSQL, MariaDB, Redis, Redis Cluster and Kafka answer"
 }
 
 case "${1:-check}" in
-  start) bash scripts/redis-cluster.sh start; check ;;
+  start) bash scripts/redis-cluster.sh start; bash scripts/kafka.sh start; check ;;
   check) check ;;
   *) echo "usage: $0 start|check" >&2; exit 2 ;;
 esac

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: starts the servers this repository runs itself (Redis
-# Cluster) and checks the others (PostgreSQL, MariaDB, Redis), builds every module and runs every test
+# Cluster, Kafka) and checks the others (PostgreSQL, MariaDB, Redis), builds every module and runs every test
 # on Java 17 (the default JDK), then runs the engine's tests again on Java 25 when one is installed
 # (CI requires it).
 set -euo pipefail

@@ -7,6 +7,7 @@ import dev.idem.IdempotentMethod;
 import dev.idem.MethodCall;
 import dev.idem.RetryPolicy;
 import dev.idem.agent.bootstrap.Dispatcher;
+import dev.idem.kafka.KafkaProcessingLog;
 import dev.idem.annotation.IdempotencyConfigurationException;
 import dev.idem.annotation.IdempotencyException;
 import dev.idem.annotation.IdempotencyStoreException;
@@ -29,6 +30,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AgentEngine implements Dispatcher {
 
     private static final System.Logger LOG = System.getLogger("dev.idem.agent");
+    /**
+     * The Kafka client logs its whole configuration at INFO; inside someone else's application only its
+     * warnings belong in the log (unless the application configured that logger itself). Held here
+     * because java.util.logging forgets the level of a logger nobody references.
+     */
+    private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
 
     private final Settings settings;
     private final Map<String, Class<?>> seenClasses = new ConcurrentHashMap<>();
@@ -36,6 +43,7 @@ public final class AgentEngine implements Dispatcher {
     private IdempotencyStore store;
     private Idem idem;
     private DeferredWorker worker;
+    private KafkaProcessingLog processingLog;
     private final ClassValue<Map<String, Registration>> registrations = new ClassValue<>() {
         @Override
         protected Map<String, Registration> computeValue(Class<?> type) {
@@ -64,13 +72,32 @@ public final class AgentEngine implements Dispatcher {
      */
     public void start() {
         store = Stores.open(settings);
-        idem = Idem.builder()
+        Idem.Builder builder = Idem.builder()
                 .store(store)
                 .node(settings.node())
                 .codec(settings.codec())
                 .purgeInterval(settings.purgeInterval())
-                .renewLeases(settings.renewLeases())
-                .build();
+                .renewLeases(settings.renewLeases());
+        if (settings.processingLog()) {
+            if (KAFKA_LOG.getLevel() == null) {
+                KAFKA_LOG.setLevel(java.util.logging.Level.WARNING);
+            }
+            KafkaProcessingLog.Builder log = KafkaProcessingLog.builder()
+                    .bootstrapServers(settings.kafkaBootstrapServers())
+                    .bufferSize(settings.kafkaBufferSize())
+                    .closeTimeout(settings.kafkaCloseTimeout())
+                    .reportInterval(settings.kafkaReportInterval())
+                    .producerProperties(settings.kafkaProducerProperties());
+            if (!settings.kafkaTopic().isEmpty()) {
+                log.topic(settings.kafkaTopic());
+            }
+            if (!settings.kafkaClientId().isEmpty()) {
+                log.clientId(settings.kafkaClientId());
+            }
+            processingLog = log.build();
+            builder.listener(processingLog);
+        }
+        idem = builder.build();
         if (settings.workerThreads() > 0) {
             worker = DeferredWorker.builder(idem)
                     .threads(settings.workerThreads())
@@ -98,10 +125,12 @@ public final class AgentEngine implements Dispatcher {
         return settings.instrumentedPackages();
     }
 
-    /** One line for the startup log: the store (without secrets), the node and the pointcuts. */
+    /** One line for the startup log: the store (without secrets), the node, the pointcuts, the log. */
     public String describe() {
         return "store=" + settings.storeForLog() + ", node=" + settings.node() + ", pointcuts="
-                + settings.pointcuts().keySet();
+                + settings.pointcuts().keySet()
+                + (processingLog == null ? "" : ", processing log=" + processingLog.topic() + " on "
+                        + settings.kafkaBootstrapServers());
     }
 
     /** Stops the engine's threads and closes the store; called on JVM shutdown. */
@@ -112,6 +141,9 @@ public final class AgentEngine implements Dispatcher {
         if (idem != null) {
             idem.close();
             store.close();
+        }
+        if (processingLog != null) {
+            processingLog.close();
         }
     }
 

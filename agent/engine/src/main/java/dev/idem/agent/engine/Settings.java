@@ -39,6 +39,13 @@ final class Settings {
     static final String WORKER_POLL_INTERVAL = "idem.worker.pollInterval";
     static final String WORKER_BATCH_SIZE = "idem.worker.batchSize";
     static final String WORKER_SHUTDOWN_TIMEOUT = "idem.worker.shutdownTimeout";
+    static final String KAFKA_BOOTSTRAP_SERVERS = "idem.kafka.bootstrapServers";
+    static final String KAFKA_TOPIC = "idem.kafka.topic";
+    static final String KAFKA_BUFFER_SIZE = "idem.kafka.bufferSize";
+    static final String KAFKA_CLOSE_TIMEOUT = "idem.kafka.closeTimeout";
+    static final String KAFKA_REPORT_INTERVAL = "idem.kafka.reportInterval";
+    static final String KAFKA_CLIENT_ID = "idem.kafka.clientId";
+    static final String KAFKA_PRODUCER = "idem.kafka.producer.";
     /** Read by the agent itself, before the engine starts; accepted here so they are not typos. */
     static final String CONFIG = "idem.config";
     static final String INSTRUMENT_INCLUDE = "idem.instrument.include";
@@ -50,7 +57,8 @@ final class Settings {
     private static final Set<String> KNOWN = Set.of(STORE, STORE_USER, STORE_PASSWORD, NODE, MAX_VALUE_BYTES,
             PURGE_INTERVAL, RENEW_LEASES, JDBC_TABLE_PREFIX, JDBC_CREATE_SCHEMA, JDBC_POOL_SIZE, JDBC_TIMEOUT,
             REDIS_CLUSTER, REDIS_TIMEOUT, REDIS_KEY_PREFIX, WORKER_THREADS, WORKER_POLL_INTERVAL, WORKER_BATCH_SIZE,
-            WORKER_SHUTDOWN_TIMEOUT);
+            WORKER_SHUTDOWN_TIMEOUT, KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, KAFKA_BUFFER_SIZE, KAFKA_CLOSE_TIMEOUT,
+            KAFKA_REPORT_INTERVAL, KAFKA_CLIENT_ID);
 
     private final Map<String, String> values;
     private final Map<String, Pointcut> pointcuts;
@@ -118,11 +126,13 @@ final class Settings {
                 }
                 pointcutAttributes.computeIfAbsent(rest.substring(0, dot), name -> new TreeMap<>())
                         .put(rest.substring(dot + 1), value);
-            } else if (KNOWN.contains(key) || AGENT_SIDE.contains(key)) {
+            } else if (KNOWN.contains(key) || AGENT_SIDE.contains(key)
+                    || key.startsWith(KAFKA_PRODUCER) && key.length() > KAFKA_PRODUCER.length()) {
                 values.put(key, value);
             } else if (key.startsWith("idem.")) {
                 throw new IllegalArgumentException("unknown setting " + key + "; the settings are "
-                        + new TreeSet<>(KNOWN) + ", " + AGENT_SIDE + " and " + Pointcut.PREFIX + "<name>.*");
+                        + new TreeSet<>(KNOWN) + ", " + AGENT_SIDE + ", " + KAFKA_PRODUCER + "* and " + Pointcut.PREFIX
+                        + "<name>.*");
             }
         }
         Map<String, Pointcut> pointcuts = new LinkedHashMap<>();
@@ -148,6 +158,51 @@ final class Settings {
         workerPollInterval();
         workerBatchSize();
         workerShutdownTimeout();
+        if (processingLog()) {
+            kafkaBufferSize();
+            kafkaCloseTimeout();
+            kafkaReportInterval();
+        }
+    }
+
+    /** Whether transitions go to a Kafka processing log ({@code idem.kafka.bootstrapServers} is set). */
+    boolean processingLog() {
+        return !values.getOrDefault(KAFKA_BOOTSTRAP_SERVERS, "").isEmpty();
+    }
+
+    String kafkaBootstrapServers() {
+        return values.get(KAFKA_BOOTSTRAP_SERVERS);
+    }
+
+    String kafkaTopic() {
+        return values.getOrDefault(KAFKA_TOPIC, "");
+    }
+
+    String kafkaClientId() {
+        return values.getOrDefault(KAFKA_CLIENT_ID, "");
+    }
+
+    int kafkaBufferSize() {
+        return positiveInt(KAFKA_BUFFER_SIZE, 10_000);
+    }
+
+    Duration kafkaCloseTimeout() {
+        return duration(KAFKA_CLOSE_TIMEOUT, Duration.ofSeconds(10));
+    }
+
+    Duration kafkaReportInterval() {
+        return duration(KAFKA_REPORT_INTERVAL, Duration.ofSeconds(10));
+    }
+
+    /** The {@code idem.kafka.producer.*} settings, as producer properties. */
+    Map<String, String> kafkaProducerProperties() {
+        Map<String, String> properties = new TreeMap<>();
+        values.forEach((key, value) -> {
+            if (key.startsWith(KAFKA_PRODUCER)) {
+                properties.put(key.substring(KAFKA_PRODUCER.length()), value);
+            }
+        });
+        return properties;
     }
 
     /** Threads running deferred jobs; 0 runs no worker in this JVM. */
