@@ -4,6 +4,7 @@ import dev.idem.Codec;
 import dev.idem.Idem;
 import dev.idem.JsonCodec;
 import dev.idem.KeyExpressionParser;
+import dev.idem.TransitionListener;
 import dev.idem.spring.IdemObserver;
 import dev.idem.spring.SpelKeyExpressionParser;
 import dev.idem.store.IdempotencyStore;
@@ -50,7 +51,8 @@ public final class IdemAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     Idem idem(IdemProperties properties, ObjectProvider<IdempotencyStore> store, Codec codec,
-            KeyExpressionParser expressions, ObjectProvider<IdemObserver> observer) {
+            KeyExpressionParser expressions, ObjectProvider<IdemObserver> observer,
+            ObjectProvider<TransitionListener> listeners) {
         IdempotencyStore available = store.getIfUnique();
         if (available == null) {
             throw new IllegalStateException("Idem needs a store and found " + (store.stream().count() > 1
@@ -67,6 +69,7 @@ public final class IdemAutoConfiguration {
         if (properties.getNode() != null && !properties.getNode().isBlank()) {
             builder.node(properties.getNode());
         }
+        listeners.orderedStream().forEach(builder::listener);
         return builder.build();
     }
 }

@@ -41,6 +41,8 @@ public final class IdemProperties {
 
     private final Worker worker = new Worker();
 
+    private final Kafka kafka = new Kafka();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -99,6 +101,10 @@ public final class IdemProperties {
 
     public Worker getWorker() {
         return worker;
+    }
+
+    public Kafka getKafka() {
+        return kafka;
     }
 
     public Redis getRedis() {
@@ -223,6 +229,83 @@ public final class IdemProperties {
 
         public void setCluster(boolean cluster) {
             this.cluster = cluster;
+        }
+    }
+
+    /** The Kafka processing log: every transition published to a topic (needs {@code idem-kafka}). */
+    public static final class Kafka {
+
+        /** The brokers; setting them turns the processing log on. */
+        private String bootstrapServers;
+
+        /** The topic. */
+        private String topic = "idem.transitions";
+
+        /** Transitions buffered while the broker is slow or down; past it, new ones are dropped, counted, logged. */
+        private int bufferSize = 10_000;
+
+        /** How long shutdown waits to send what is buffered. */
+        private Duration closeTimeout = Duration.ofSeconds(10);
+
+        /** How often drops are reported in the log, at most. */
+        private Duration reportInterval = Duration.ofSeconds(10);
+
+        /** The producer's client id. */
+        private String clientId = "idem-processing-log";
+
+        /** More producer properties (security, compression, ...). */
+        private final java.util.Map<String, String> producer = new java.util.LinkedHashMap<>();
+
+        public String getBootstrapServers() {
+            return bootstrapServers;
+        }
+
+        public void setBootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = bootstrapServers;
+        }
+
+        public String getTopic() {
+            return topic;
+        }
+
+        public void setTopic(String topic) {
+            this.topic = topic;
+        }
+
+        public int getBufferSize() {
+            return bufferSize;
+        }
+
+        public void setBufferSize(int bufferSize) {
+            this.bufferSize = bufferSize;
+        }
+
+        public Duration getCloseTimeout() {
+            return closeTimeout;
+        }
+
+        public void setCloseTimeout(Duration closeTimeout) {
+            this.closeTimeout = closeTimeout;
+        }
+
+        public Duration getReportInterval() {
+            return reportInterval;
+        }
+
+        public void setReportInterval(Duration reportInterval) {
+            this.reportInterval = reportInterval;
+        }
+
+        public String getClientId() {
+            return clientId;
+        }
+
+        public void setClientId(String clientId) {
+            this.clientId = clientId;
+        }
+
+        public java.util.Map<String, String> getProducer() {
+            return producer;
         }
     }
 

@@ -12,7 +12,7 @@ final class BootLine {
 
     /** Idem's auto-configurations: the common ones and both lines' own (the other line's backs off). */
     static AutoConfigurations idem() {
-        return AutoConfigurations.of(IdemAutoConfiguration.class, IdemAopAutoConfiguration.class,
+        return AutoConfigurations.of(IdemKafkaAutoConfiguration.class, IdemAutoConfiguration.class, IdemAopAutoConfiguration.class,
                 IdemWebMvcAutoConfiguration.class, IdemMetricsAutoConfiguration.class,
                 IdemEndpointAutoConfiguration.class, IdemWorkerAutoConfiguration.class, health(3), health(4));
     }
