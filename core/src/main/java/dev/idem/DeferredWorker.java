@@ -16,7 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -28,6 +29,11 @@ import java.util.function.Function;
  * outcome: completed, scheduled again with the method's deferral backoff, or dead after its last attempt.
  * A job whose class, method or target cannot be found, or whose arguments no longer decode, goes
  * {@code DEAD} with the reason; the other jobs go on. Leases of running jobs are renewed like any call's.
+ *
+ * <p>A worker holds at most twice as many claimed jobs as it has threads: the ones running and as many
+ * waiting for a thread, so that a waiting job's lease is not spent in the queue. It polls again as soon as
+ * it has room, up to {@code batchSize} jobs at a time, so a backlog drains at the speed of its threads;
+ * it pauses {@code pollInterval} only after a poll that found nothing due.
  *
  * <p>Create one with {@link #builder(Idem)}, {@link #start()} it, and {@link #close()} it on shutdown:
  * polling stops, running jobs get {@code shutdownTimeout} to finish, and jobs claimed but not started are
@@ -47,6 +53,7 @@ public final class DeferredWorker implements AutoCloseable {
     private final Duration lease;
     private final Duration shutdownTimeout;
     private final Object lock = new Object();
+    private final Semaphore room;
     private ThreadPoolExecutor executor;
     private Thread poller;
     private volatile boolean running;
@@ -60,6 +67,7 @@ public final class DeferredWorker implements AutoCloseable {
         this.pollInterval = builder.pollInterval;
         this.lease = builder.lease;
         this.shutdownTimeout = builder.shutdownTimeout;
+        this.room = new Semaphore(2 * threads);
     }
 
     /** A builder for a worker of {@code idem}. */
@@ -75,7 +83,7 @@ public final class DeferredWorker implements AutoCloseable {
             }
             running = true;
             executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                    new ArrayBlockingQueue<>(batchSize), runnable -> daemon(runnable, "idem-worker"));
+                    new LinkedBlockingQueue<>(), runnable -> daemon(runnable, "idem-worker"));
             poller = daemon(this::poll, "idem-worker-poller");
             poller.start();
         }
@@ -110,6 +118,7 @@ public final class DeferredWorker implements AutoCloseable {
         pool.getQueue().drainTo(notStarted);
         for (Runnable task : notStarted) {
             handBack(((JobTask) task).job);
+            room.release();
         }
         pool.shutdown();
         try {
@@ -124,18 +133,23 @@ public final class DeferredWorker implements AutoCloseable {
 
     private void poll() {
         while (running) {
+            int wanted;
+            try {
+                wanted = takeRoom();
+            } catch (InterruptedException stopping) {
+                return;
+            }
             int claimed = 0;
             try {
-                int free = threads - executor.getActiveCount() - executor.getQueue().size();
-                if (free > 0) {
-                    List<DueJob> jobs = idem.store().claimDue(Math.min(free, batchSize), lease, idem.node());
-                    claimed = jobs.size();
-                    for (DueJob job : jobs) {
-                        submit(job);
-                    }
+                List<DueJob> jobs = idem.store().claimDue(wanted, lease, idem.node());
+                claimed = jobs.size();
+                for (DueJob job : jobs) {
+                    submit(job);
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "polling for due jobs failed; trying again", e);
+            } finally {
+                room.release(wanted - claimed);
             }
             if (claimed == 0) {
                 try {
@@ -147,10 +161,21 @@ public final class DeferredWorker implements AutoCloseable {
         }
     }
 
+    /** Waits until at least one more job fits, then takes room for up to a batch; returns how many. */
+    private int takeRoom() throws InterruptedException {
+        room.acquire();
+        int taken = 1;
+        while (taken < batchSize && room.tryAcquire()) {
+            taken++;
+        }
+        return taken;
+    }
+
     private void submit(DueJob job) {
         try {
             executor.execute(new JobTask(job));
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            room.release();
             handBack(job);
         }
     }
@@ -165,7 +190,11 @@ public final class DeferredWorker implements AutoCloseable {
 
         @Override
         public void run() {
-            DeferredWorker.this.run(job);
+            try {
+                DeferredWorker.this.run(job);
+            } finally {
+                room.release();
+            }
         }
     }
 

@@ -194,4 +194,23 @@ class DeferredWorkerTest {
                 .allSatisfy(record -> assertThat(store.history(record.key())).extracting(AuditEntry::event)
                         .containsOnlyOnce(AuditEvent.RESUMED, AuditEvent.COMPLETED));
     }
+
+    @Test
+    void aBacklogDrainsAtTheSpeedOfTheThreadsWithoutWaitingThePollInterval() {
+        for (int i = 0; i < 60; i++) {
+            String id = "backlog-" + i;
+            assertThatThrownBy(() -> weaver.call(new Payouts(), "send", new Payout(id, 1)))
+                    .isInstanceOf(IdempotencyDeferredException.class);
+        }
+        Payouts.GATEWAY_UP.set(true);
+        clock.advance(Duration.ofHours(2));
+        try (DeferredWorker worker = DeferredWorker.builder(idem).threads(2).batchSize(10)
+                .pollInterval(Duration.ofHours(1)).build()) {
+            worker.start();
+            await().atMost(30, TimeUnit.SECONDS)
+                    .until(() -> store.countByState().getOrDefault(RecordState.COMPLETED, 0L) == 60);
+        }
+        assertThat(Payouts.SENT).hasSize(60);
+        assertThat(Payouts.SENT.values()).allSatisfy(count -> assertThat(count).hasValue(1));
+    }
 }
