@@ -30,10 +30,12 @@ import java.util.function.Function;
  * A job whose class, method or target cannot be found, or whose arguments no longer decode, goes
  * {@code DEAD} with the reason; the other jobs go on. Leases of running jobs are renewed like any call's.
  *
- * <p>A worker holds at most twice as many claimed jobs as it has threads: the ones running and as many
- * waiting for a thread, so that a waiting job's lease is not spent in the queue. It polls again as soon as
- * it has room, up to {@code batchSize} jobs at a time, so a backlog drains at the speed of its threads;
- * it pauses {@code pollInterval} only after a poll that found nothing due.
+ * <p>A worker holds at most {@code threads + batchSize} claimed jobs: the ones running and up to a batch
+ * waiting for a thread. It claims again as soon as there is room for {@code min(threads, batchSize)} jobs,
+ * up to {@code batchSize} at a time, so a backlog drains at the speed of its threads in few store round
+ * trips; it pauses {@code pollInterval} only after a poll that found nothing due. A job that waited for a
+ * thread longer than a third of its lease has the lease renewed before it runs, and is skipped if the
+ * lease was lost meanwhile, so a job never runs on a claim that another worker may have taken over.
  *
  * <p>Create one with {@link #builder(Idem)}, {@link #start()} it, and {@link #close()} it on shutdown:
  * polling stops, running jobs get {@code shutdownTimeout} to finish, and jobs claimed but not started are
@@ -67,7 +69,7 @@ public final class DeferredWorker implements AutoCloseable {
         this.pollInterval = builder.pollInterval;
         this.lease = builder.lease;
         this.shutdownTimeout = builder.shutdownTimeout;
-        this.room = new Semaphore(2 * threads);
+        this.room = new Semaphore(threads + batchSize);
     }
 
     /** A builder for a worker of {@code idem}. */
@@ -161,10 +163,10 @@ public final class DeferredWorker implements AutoCloseable {
         }
     }
 
-    /** Waits until at least one more job fits, then takes room for up to a batch; returns how many. */
+    /** Waits until {@code min(threads, batchSize)} more jobs fit, then takes room for up to a batch; returns how many. */
     private int takeRoom() throws InterruptedException {
-        room.acquire();
-        int taken = 1;
+        int taken = Math.min(threads, batchSize);
+        room.acquire(taken);
         while (taken < batchSize && room.tryAcquire()) {
             taken++;
         }
@@ -183,6 +185,7 @@ public final class DeferredWorker implements AutoCloseable {
     /** A claimed job waiting for a thread; handed back when the worker stops first. */
     private final class JobTask implements Runnable {
         final DueJob job;
+        final long claimedAt = System.nanoTime();
 
         JobTask(DueJob job) {
             this.job = job;
@@ -191,10 +194,29 @@ public final class DeferredWorker implements AutoCloseable {
         @Override
         public void run() {
             try {
-                DeferredWorker.this.run(job);
+                if (stillOurs()) {
+                    DeferredWorker.this.run(job);
+                }
             } finally {
                 room.release();
             }
+        }
+
+        private boolean stillOurs() {
+            if (System.nanoTime() - claimedAt < lease.toNanos() / 3) {
+                return true;
+            }
+            try {
+                if (idem.store().renew(job.key(), job.token(), lease)) {
+                    return true;
+                }
+                LOG.log(Level.WARNING, "deferred job ''{0}'' waited for a thread until its lease was lost; another "
+                        + "worker runs it", job.key());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not renew the lease of deferred job '" + job.key() + "' before running "
+                        + "it; its lease will run out and another worker will take it over", e);
+            }
+            return false;
         }
     }
 

@@ -27,9 +27,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +46,9 @@ class DeferredWorkerTest {
         static final AtomicBoolean GATEWAY_UP = new AtomicBoolean();
         static final Map<String, AtomicInteger> SENT = new ConcurrentHashMap<>();
         static final AtomicInteger RESERVED = new AtomicInteger();
+        /** When set, the first call that reaches the gateway records its id here and waits for the latch. */
+        static final AtomicReference<CountDownLatch> HOLD = new AtomicReference<>();
+        static final AtomicReference<String> HELD = new AtomicReference<>();
 
         @Idempotent(key = "#payout.id")
         @Retryable(maxAttempts = 2, delay = "1ms", jitter = Jitter.NONE, defer = true, deferMaxAttempts = 3,
@@ -52,6 +57,14 @@ class DeferredWorkerTest {
             String reservation = Steps.run("reserve", String.class, () -> "res-" + RESERVED.incrementAndGet());
             if (!GATEWAY_UP.get()) {
                 throw new IllegalStateException("gateway down");
+            }
+            CountDownLatch hold = HOLD.get();
+            if (hold != null && HELD.compareAndSet(null, payout.id())) {
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             SENT.computeIfAbsent(payout.id(), id -> new AtomicInteger()).incrementAndGet();
             return reservation + ":" + payout.id();
@@ -78,6 +91,8 @@ class DeferredWorkerTest {
     void reset() {
         idem.close();
         Payouts.GATEWAY_UP.set(false);
+        Payouts.HOLD.set(null);
+        Payouts.HELD.set(null);
         Payouts.SENT.clear();
         Payouts.RESERVED.set(0);
     }
@@ -212,5 +227,33 @@ class DeferredWorkerTest {
         }
         assertThat(Payouts.SENT).hasSize(60);
         assertThat(Payouts.SENT.values()).allSatisfy(count -> assertThat(count).hasValue(1));
+    }
+
+    @Test
+    void aJobWhoseLeaseRanOutWhileItWaitedForAThreadIsNotRunOnTheLostClaim() {
+        for (String id : List.of("first", "second")) {
+            assertThatThrownBy(() -> weaver.call(new Payouts(), "send", new Payout(id, 1)))
+                    .isInstanceOf(IdempotencyDeferredException.class);
+        }
+        Payouts.GATEWAY_UP.set(true);
+        CountDownLatch hold = new CountDownLatch(1);
+        Payouts.HOLD.set(hold);
+        clock.advance(Duration.ofHours(2));
+        try (DeferredWorker worker = DeferredWorker.builder(idem).threads(1).batchSize(2).lease(Duration.ofMillis(30))
+                .pollInterval(Duration.ofHours(1)).build()) {
+            worker.start();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> Payouts.HELD.get() != null);
+            String queued = Payouts.HELD.get().equals("first") ? "second" : "first";
+            assertThat(store.find(key(queued)).orElseThrow().state()).as("claimed, waiting for the only thread")
+                    .isEqualTo(RecordState.IN_PROGRESS);
+
+            clock.advance(Duration.ofMinutes(1));
+            assertThat((String) weaver.call(new Payouts(), "send", new Payout(queued, 1)))
+                    .as("a duplicate takes the expired claim over and completes").endsWith(":" + queued);
+            hold.countDown();
+
+            await().during(500, TimeUnit.MILLISECONDS).atMost(5, TimeUnit.SECONDS)
+                    .until(() -> Payouts.SENT.get(queued).get() == 1);
+        }
     }
 }

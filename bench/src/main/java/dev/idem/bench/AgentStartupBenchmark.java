@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * JVM startup with and without the agent, in one run: starts {@link StartupApp} (which loads every class
  * of the benchmarks jar, more than 5,000) as a fresh JVM, alternating configurations, and prints the
- * median and p90 wall time of each, the agent's overhead in milliseconds and as a ratio.
+ * median and p90 wall time of each, the agent's overhead in milliseconds and as a ratio. The floor row is
+ * {@link FloorAgent}, an agent whose transformer changes nothing: what the JVM itself charges any load-time
+ * weaver.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar dev.idem.bench.AgentStartupBenchmark
  * [rounds] [agent jar]}
@@ -34,6 +36,7 @@ public final class AgentStartupBenchmark {
         Path data = Files.createTempDirectory("idem-startup");
         List<Configuration> configurations = List.of(
                 new Configuration("no agent", List.of(), "then 2"),
+                new Configuration("floor: no-op transformer", List.of("-javaagent:" + FloorAgent.writeJar(data)), "then 2"),
                 new Configuration("agent, in-memory store", List.of("-javaagent:" + agent + "=idem.store=memory"), "then 1"),
                 new Configuration("agent, embedded H2 store", List.of("-javaagent:" + agent
                         + "=idem.store=jdbc:h2:file:" + data.resolve("idem")), "then 1"));

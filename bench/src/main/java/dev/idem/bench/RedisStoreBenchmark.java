@@ -14,11 +14,13 @@ import java.util.UUID;
 /**
  * The Redis half of {@link StoreBenchmark}: the store's claim + complete next to {@code SET NX PX} then
  * {@code SET XX} on the same connection, and the memory a completed record takes, measured from Redis's
- * {@code used_memory} over many records (record, history and index entries together).
+ * {@code used_memory} over many records (record, history and index entries together) and from
+ * {@code MEMORY USAGE} of the record hashes alone.
  */
 final class RedisStoreBenchmark {
 
     private static final int MEMORY_RECORDS = 20_000;
+    private static final int MEMORY_SAMPLE = 500;
 
     private RedisStoreBenchmark() {
     }
@@ -66,6 +68,33 @@ final class RedisStoreBenchmark {
         System.out.printf(Locale.ROOT, "%nRedis memory per completed record, without its %d-byte result: %.0f bytes "
                 + "(used_memory over %,d records: record hash, history and both index entries; %s)%n",
                 StoreBenchmark.RESULT.length, perRecord, MEMORY_RECORDS, prefix);
+        System.out.printf(Locale.ROOT, "Redis MEMORY USAGE of a completed record's hash, without its result: %.0f bytes "
+                + "(mean over %d records; the hash holds the record and its history)%n",
+                recordHashBytes(redis, prefix) - StoreBenchmark.RESULT.length, MEMORY_SAMPLE);
+    }
+
+    /** The mean {@code MEMORY USAGE} of the first {@link #MEMORY_SAMPLE} record hashes under {@code prefix}. */
+    private static double recordHashBytes(RedisCommands<byte[], byte[]> redis, String prefix) {
+        io.lettuce.core.KeyScanArgs hashes = io.lettuce.core.KeyScanArgs.Builder.type("hash");
+        hashes.match(prefix + "*").limit(1000);
+        long total = 0;
+        int sampled = 0;
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        do {
+            io.lettuce.core.KeyScanCursor<byte[]> page = redis.scan(cursor, hashes);
+            for (byte[] key : page.getKeys()) {
+                if (sampled < MEMORY_SAMPLE) {
+                    total += redis.memoryUsage(key);
+                    sampled++;
+                }
+            }
+            cursor = page;
+        } while (sampled < MEMORY_SAMPLE && !cursor.isFinished());
+        if (sampled < MEMORY_SAMPLE) {
+            throw new IllegalStateException("found " + sampled + " record hashes under " + prefix + ", expected "
+                    + MEMORY_SAMPLE);
+        }
+        return total / (double) sampled;
     }
 
     private static long usedMemory(RedisCommands<byte[], byte[]> redis) {

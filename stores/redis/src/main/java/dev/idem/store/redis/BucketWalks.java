@@ -176,17 +176,26 @@ final class BucketWalks {
         return removed;
     }
 
-    /** How many due jobs to claim in each bucket: its share of the {@code limit} earliest due times. */
+    /**
+     * How many due jobs to claim in each bucket: its share of the {@code limit} earliest due times that are
+     * due by Redis's clock ({@code TIME}, read in the same round trip), so that no script runs for a bucket
+     * whose jobs are not due yet.
+     */
     private int[] earliestDuePerBucket(Connector.Commands commands, int limit, String operation) {
+        CompletableFuture<List<byte[]>> time = commands.server().time().toCompletableFuture();
         List<CompletableFuture<List<ScoredValue<byte[]>>>> peeks = new ArrayList<>();
         for (int bucket = 0; bucket < layout.buckets(); bucket++) {
             peeks.add(commands.sortedSets().zrangeWithScores(layout.dueIndex(bucket), 0, limit - 1L).toCompletableFuture());
         }
         long deadline = calls.deadline();
+        List<byte[]> clock = calls.await(time, deadline, null, operation);
+        long now = calls.decode(null, operation, () -> Replies.timeMillis(clock));
         List<DueTime> dueTimes = new ArrayList<>();
         for (int bucket = 0; bucket < peeks.size(); bucket++) {
             for (ScoredValue<byte[]> entry : calls.await(peeks.get(bucket), deadline, null, operation)) {
-                dueTimes.add(new DueTime(entry.getScore(), bucket));
+                if (entry.getScore() <= now) {
+                    dueTimes.add(new DueTime(entry.getScore(), bucket));
+                }
             }
         }
         dueTimes.sort(Comparator.comparingDouble(DueTime::at));

@@ -5,6 +5,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.api.async.RedisServerAsyncCommands;
 import io.lettuce.core.api.async.RedisSortedSetAsyncCommands;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -35,16 +36,17 @@ final class Connector implements AutoCloseable {
      * @param connection the connection they run on
      */
     record Commands(RedisScriptingAsyncCommands<byte[], byte[]> scripting,
-            RedisSortedSetAsyncCommands<byte[], byte[]> sortedSets, StatefulConnection<byte[], byte[]> connection) {
+            RedisSortedSetAsyncCommands<byte[], byte[]> sortedSets, RedisServerAsyncCommands<byte[], byte[]> server,
+            StatefulConnection<byte[], byte[]> connection) {
 
         static Commands of(StatefulConnection<byte[], byte[]> connection) {
             if (connection instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster) {
                 var async = cluster.async();
-                return new Commands(async, async, connection);
+                return new Commands(async, async, async, connection);
             }
             if (connection instanceof StatefulRedisConnection<byte[], byte[]> standalone) {
                 var async = standalone.async();
-                return new Commands(async, async, connection);
+                return new Commands(async, async, async, connection);
             }
             throw new IllegalArgumentException("not a standalone or cluster connection: " + connection);
         }

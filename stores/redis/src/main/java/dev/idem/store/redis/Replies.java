@@ -101,6 +101,14 @@ final class Replies {
         throw new IllegalStateException("expected a number, got " + value);
     }
 
+    /** A {@code TIME} reply (seconds, microseconds) in epoch milliseconds. */
+    static long timeMillis(List<byte[]> reply) {
+        if (reply.size() != 2) {
+            throw new IllegalStateException("expected TIME's seconds and microseconds, got " + reply.size() + " values");
+        }
+        return number(reply.get(0)) * 1000 + number(reply.get(1)) / 1000;
+    }
+
     static byte[] bytes(Object value) {
         if (value instanceof byte[] bytes) {
             return bytes;
