@@ -25,7 +25,7 @@ final class BootLine {
     /** Boot's own auto-configuration of the current line, by its name on each line. */
     static Class<?> boot(String boot3Name, String boot4Name) {
         if (CURRENT != 3 && CURRENT != 4) {
-            throw new IllegalStateException("run the suite from tests-boot3 or tests-boot4 (idem.boot.line is unset)");
+            throw new IllegalStateException("run the suite from integration-tests/spring-boot3 or spring-boot4 (idem.boot.line is unset)");
         }
         return type(CURRENT == 3 ? boot3Name : boot4Name);
     }
