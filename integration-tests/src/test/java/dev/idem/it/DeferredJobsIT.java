@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * down and brings back); when its in-process retries are exhausted the call is deferred, and the agents' workers
  * run it again until the ledger answers. The ledger counts settlements per event: exactly one per event means
  * the effect happened once, and two requests of one event in flight together would mean a job ran twice at
- * the same time.
+ * the same time. A poison job, one no worker can run, goes {@code DEAD} with its reason, as the operator CLI
+ * shows, while the others complete.
  */
 @Timeout(300)
 final class DeferredJobsIT {
@@ -100,6 +102,9 @@ final class DeferredJobsIT {
 
             assertThat(appProducer.ok(deliver(prefix, jobs, 1, logs.resolve("producer.deliver"))))
                     .as("the producer, which runs no worker, deferred every job").isEqualTo("ok=0 deferred=400 errors=0");
+            String poison = "batch-" + run;
+            assertThat(appProducer.error("reconcile " + poison)).as("a job no worker JVM has a target for")
+                    .startsWith("IdempotencyDeferredException");
             ledger.up();
             ledger.awaitSettled(jobs + 2, DRAIN);
 
@@ -108,6 +113,8 @@ final class DeferredJobsIT {
             Map<String, Long> perNode = jobsPerNode(ledger, prefix);
             assertThat(perNode.keySet()).as("jobs run per worker JVM: %s", perNode).containsExactlyInAnyOrder("a", "b");
             assertRedeliveriesReplayTheReceipts(appProducer, ledger, prefix, jobs, logs.resolve("producer.replay"));
+            assertThat(awaitDead(store, run, logs, "dev.idem.it.app.Reconciliation#reconcile", poison))
+                    .as("idem show of the poison job").contains("no target");
         } finally {
             store.cleanUp(run);
         }
@@ -121,6 +128,29 @@ final class DeferredJobsIT {
                 .args(ledger.url(), node);
         store.settings(run).forEach(builder::systemProperty);
         return builder.start(logs);
+    }
+
+    /** Runs {@code idem --json show} until the job is {@code DEAD}; returns what it printed then. */
+    private static String awaitDead(SharedStore store, String run, Path logs, String namespace, String id) {
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            List<String> command = new ArrayList<>(store.cliOptions(run));
+            command.addAll(List.of("--json", "show", "-n", namespace, id));
+            String shown;
+            try (ForkedJvm cli = ForkedJvm.jar("idem-show-" + attempt, ItEnvironment.cliJar())
+                    .args(command.toArray(String[]::new)).start(logs)) {
+                assertThat(cli.awaitExit(ForkedJvm.STARTUP)).as("idem show exit code; stderr: %s", cli.stderr()).isZero();
+                shown = String.join("\n", cli.stdout());
+            }
+            if (shown.contains("\"state\" : \"DEAD\"")) {
+                return shown;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the poison job " + namespace + ":" + id + " is not DEAD after "
+                        + DRAIN.toSeconds() + " s: " + shown);
+            }
+            sleepUntil(System.nanoTime() + Duration.ofMillis(500).toNanos());
+        }
     }
 
     private static String deliver(String prefix, int events, int copies, Path results) {

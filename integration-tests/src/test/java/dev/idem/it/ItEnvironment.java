@@ -31,6 +31,16 @@ public final class ItEnvironment {
         return jar;
     }
 
+    /** The operator CLI, {@code cli/target/idem.jar}; fails with how to build it when it is missing. */
+    public static Path cliJar() {
+        Path jar = Path.of(System.getProperty("idem.it.cliJar", "../cli/target/idem.jar")).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the CLI jar " + jar + " is missing; build it with "
+                    + "'mvn -B -pl integration-tests -am verify' from the repository root");
+        }
+        return jar;
+    }
+
     /**
      * The test applications' class path: target/test-classes and the jars Maven listed in app-classpath.txt
      * (idem-annotations and the PostgreSQL driver); with {@code ownLibraries}, also the application's own

@@ -23,6 +23,11 @@ public enum SharedStore {
         }
 
         @Override
+        public List<String> cliOptions(String runId) {
+            return List.of("--store=" + Servers.postgresUrl(), "--table-prefix=it_" + runId + "_");
+        }
+
+        @Override
         public void require() {
             try (Connection connection = Servers.postgres()) {
                 if (!connection.isValid(5)) {
@@ -61,6 +66,11 @@ public enum SharedStore {
         }
 
         @Override
+        public List<String> cliOptions(String runId) {
+            return List.of("--store=" + Servers.redisUrl(), "--key-prefix=it-" + runId);
+        }
+
+        @Override
         public void require() {
             Servers.requireRedis();
         }
@@ -74,6 +84,9 @@ public enum SharedStore {
 
     /** The agent's settings ({@code idem.*}) to share this store in run {@code runId}. */
     public abstract Map<String, String> settings(String runId);
+
+    /** The operator CLI's options ({@code idem --store=... ...}) to read this store in run {@code runId}. */
+    public abstract List<String> cliOptions(String runId);
 
     /** Fails the test clearly when the server does not answer. */
     public abstract void require();

@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
  * {@code deliver <prefix> <events> <copies> <threads> <results-file>} settles events {@code <prefix>-0 ..}, each
  * delivered {@code copies} times concurrently, writes one line per delivery to the results file
  * ({@code <event> ok <receipt>}, {@code <event> deferred} or {@code <event> error <Type>: <message>}) and answers
- * {@code ok=<n> deferred=<n> errors=<n>}.
+ * {@code ok=<n> deferred=<n> errors=<n>}; {@code reconcile <batch>} calls {@link Reconciliation#reconcile}.
  *
  * <p>Arguments: downstream-url node.
  */
@@ -31,8 +31,11 @@ public final class PayoutApp {
     public static void main(String[] args) throws Exception {
         CommandLoop.started();
         Payouts payouts = new Payouts(args[0], args[1]);
-        CommandLoop.serve(Map.of("deliver", words -> deliver(payouts, words[0], Integer.parseInt(words[1]),
-                Integer.parseInt(words[2]), Integer.parseInt(words[3]), Path.of(words[4]))), false);
+        Reconciliation reconciliation = new Reconciliation(args[1]);
+        CommandLoop.serve(Map.of(
+                "deliver", words -> deliver(payouts, words[0], Integer.parseInt(words[1]), Integer.parseInt(words[2]),
+                        Integer.parseInt(words[3]), Path.of(words[4])),
+                "reconcile", words -> reconciliation.reconcile(words[0])), false);
     }
 
     private static String deliver(Payouts payouts, String prefix, int events, int copies, int threads, Path results)
