@@ -1,6 +1,7 @@
 package dev.idem.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.idem.it.app.PayoutApp;
 import java.io.IOException;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -51,6 +54,7 @@ final class DeferredJobsIT {
             b.awaitLine("ready", ForkedJvm.STARTUP);
 
             long outageStart = System.nanoTime();
+            ledger.upAfter(OUTAGE);
             String burstA = appA.send(deliver(prefix, events, 2, logs.resolve("a.outage")));
             String burstB = appB.send(deliver(prefix, events, 2, logs.resolve("b.outage")));
             String answerA = AppClient.value("deliver", appA.answer(burstA));
@@ -60,10 +64,9 @@ final class DeferredJobsIT {
                     .isLessThan(OUTAGE.toMillis());
             assertThat(answerA).as("a's deliveries, every one accepted for later").isEqualTo("ok=0 deferred=2000 errors=0");
             assertThat(answerB).as("b's deliveries, every one accepted for later").isEqualTo("ok=0 deferred=2000 errors=0");
-            sleepUntil(outageStart + OUTAGE.toNanos());
+            assertThat(ledger.isUp()).as("the ledger is still down").isFalse();
+            await().atMost(OUTAGE.plusSeconds(10)).until(ledger::isUp);
             assertThat(ledger.settlementCount()).as("nothing reached the ledger while it was down").isZero();
-
-            ledger.up();
             ledger.awaitSettled(events, DRAIN);
 
             assertSettledOnceEach(ledger, prefix, events);
@@ -132,24 +135,24 @@ final class DeferredJobsIT {
 
     /** Runs {@code idem --json show} until the job is {@code DEAD}; returns what it printed then. */
     private static String awaitDead(SharedStore store, String run, Path logs, String namespace, String id) {
-        long deadline = System.nanoTime() + DRAIN.toNanos();
-        for (int attempt = 1; ; attempt++) {
-            List<String> command = new ArrayList<>(store.cliOptions(run));
-            command.addAll(List.of("--json", "show", "-n", namespace, id));
-            String shown;
-            try (ForkedJvm cli = ForkedJvm.jar("idem-show-" + attempt, ItEnvironment.cliJar())
-                    .args(command.toArray(String[]::new)).start(logs)) {
-                assertThat(cli.awaitExit(ForkedJvm.STARTUP)).as("idem show exit code; stderr: %s", cli.stderr()).isZero();
-                shown = String.join("\n", cli.stdout());
-            }
-            if (shown.contains("\"state\" : \"DEAD\"")) {
-                return shown;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the poison job " + namespace + ":" + id + " is not DEAD after "
-                        + DRAIN.toSeconds() + " s: " + shown);
-            }
-            sleepUntil(System.nanoTime() + Duration.ofMillis(500).toNanos());
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicReference<String> shown = new AtomicReference<>("");
+        await().atMost(DRAIN).pollInterval(Duration.ofMillis(500))
+                .alias("the poison job " + namespace + ":" + id + " to be DEAD")
+                .until(() -> {
+                    shown.set(show(store, run, logs, namespace, id, attempts.incrementAndGet()));
+                    return shown.get().contains("\"state\" : \"DEAD\"");
+                });
+        return shown.get();
+    }
+
+    private static String show(SharedStore store, String run, Path logs, String namespace, String id, int attempt) {
+        List<String> command = new ArrayList<>(store.cliOptions(run));
+        command.addAll(List.of("--json", "show", "-n", namespace, id));
+        try (ForkedJvm cli = ForkedJvm.jar("idem-show-" + attempt, ItEnvironment.cliJar())
+                .args(command.toArray(String[]::new)).start(logs)) {
+            assertThat(cli.awaitExit(ForkedJvm.STARTUP)).as("idem show exit code; stderr: %s", cli.stderr()).isZero();
+            return String.join("\n", cli.stdout());
         }
     }
 
@@ -195,17 +198,5 @@ final class DeferredJobsIT {
         }).collect(Collectors.toList());
         assertThat(wrong).as("redeliveries that did not get the ledger's receipt").isEmpty();
         assertThat(ledger.settlementCount()).as("settlements after the redeliveries").isEqualTo(before);
-    }
-
-    private static void sleepUntil(long nanoTime) {
-        long left = nanoTime - System.nanoTime();
-        if (left > 0) {
-            try {
-                Thread.sleep(left / 1_000_000 + 1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.idem.it;
 
+import static org.awaitility.Awaitility.await;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -18,13 +20,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A downstream ledger on a loopback port that the test takes down and brings back: while it is {@link #down()},
  * nothing listens on its port, so a client's connection is refused, as when the service is gone. While it is
- * {@link #up()}, {@code POST /settle/<id>} (header {@code X-Node}: who calls) records one settlement of
+ * {@link #up()} (or {@link #upAfter} has brought it back), {@code POST /settle/<id>} (header {@code X-Node}: who calls) records one settlement of
  * {@code <id>}, holds the request for the configured {@link #processingTime}, and answers {@code 200} with a
  * receipt unique to that settlement. It counts settlements per id and notices when two requests for the same id
  * are in flight at the same time. Thread-safe.
@@ -41,6 +45,7 @@ public final class Downstream implements AutoCloseable {
     private final List<String> overlapping = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
     private final ExecutorService handlers = Executors.newFixedThreadPool(16);
+    private final ScheduledExecutorService outage = Executors.newSingleThreadScheduledExecutor();
     private volatile Duration processingTime = Duration.ZERO;
     private HttpServer server;
 
@@ -72,24 +77,27 @@ public final class Downstream implements AutoCloseable {
         if (server != null) {
             return;
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            try {
-                HttpServer started = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
-                started.setExecutor(handlers);
-                started.createContext("/settle/", this::settle);
-                started.start();
-                server = started;
-                return;
-            } catch (BindException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the downstream cannot listen on port " + port + " again: " + e, e);
-                }
-                sleep(Duration.ofMillis(100));
-            } catch (IOException e) {
-                throw new UncheckedIOException("the downstream cannot start on port " + port, e);
-            }
-        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).ignoreException(BindException.class)
+                .until(this::listen);
+    }
+
+    /** Brings the downstream back after {@code delay}, as the end of an outage that began now. */
+    public void upAfter(Duration delay) {
+        outage.schedule(this::up, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether it listens. */
+    public synchronized boolean isUp() {
+        return server != null;
+    }
+
+    private boolean listen() throws IOException {
+        HttpServer started = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+        started.setExecutor(handlers);
+        started.createContext("/settle/", this::settle);
+        started.start();
+        server = started;
+        return true;
     }
 
     /** Stops listening: from now on connections are refused. */
@@ -117,14 +125,8 @@ public final class Downstream implements AutoCloseable {
 
     /** Waits until {@code ids} distinct ids have been settled; fails after {@code timeout}. */
     public void awaitSettled(int ids, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (settlements.size() < ids) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + settlements.size() + " of " + ids + " ids were settled within "
-                        + timeout.toSeconds() + " s");
-            }
-            sleep(Duration.ofMillis(100));
-        }
+        await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .alias(ids + " ids settled").until(() -> settlements.size() >= ids);
     }
 
     private void settle(HttpExchange exchange) throws IOException {
@@ -139,7 +141,7 @@ public final class Downstream implements AutoCloseable {
             try {
                 String receipt = "receipt-" + id + "-" + sequence.incrementAndGet();
                 settlements.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>()).add(new Settlement(receipt, node));
-                sleep(processingTime);
+                holdFor(processingTime);
                 byte[] body = receipt.getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(200, body.length);
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -151,7 +153,8 @@ public final class Downstream implements AutoCloseable {
         }
     }
 
-    private static void sleep(Duration duration) {
+    /** The ledger's own work on a request, as long as the test set. */
+    private static void holdFor(Duration duration) {
         if (duration.isZero()) {
             return;
         }
@@ -163,9 +166,10 @@ public final class Downstream implements AutoCloseable {
         }
     }
 
-    /** Stops listening and the handler threads. */
+    /** Stops listening, the handler threads and a pending {@link #upAfter}. */
     @Override
     public void close() {
+        outage.shutdownNow();
         down();
         handlers.shutdownNow();
     }

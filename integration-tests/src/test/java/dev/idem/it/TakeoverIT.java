@@ -24,17 +24,12 @@ final class TakeoverIT {
     @EnumSource(SharedStore.class)
     void whenTheOwnerIsKilledMidCallAnotherJvmTakesOverAfterTheLeaseAndTheEffectHappensOnce(SharedStore store,
             TestInfo test) {
-        store.require();
-        String run = ItEnvironment.runId();
-        String order = "order-" + run;
-        Path logs = ItEnvironment.logDirectory(test);
-        try (EffectsTable effects = EffectsTable.create(run);
-                ForkedJvm a = start("a", true, store, run, effects, logs);
-                ForkedJvm b = start("b", false, store, run, effects, logs)) {
-            AppClient appA = new AppClient(a);
-            AppClient appB = new AppClient(b);
-            a.awaitLine("ready", ForkedJvm.STARTUP);
-            b.awaitLine("ready", ForkedJvm.STARTUP);
+        try (Owners owners = Owners.start(store, test)) {
+            ForkedJvm a = owners.a;
+            AppClient appA = owners.appA;
+            AppClient appB = owners.appB;
+            EffectsTable effects = owners.effects;
+            String order = owners.order;
 
             awaitEntered(a, appA.send("fulfil " + order), order);
             a.kill9();
@@ -46,8 +41,6 @@ final class TakeoverIT {
             assertThat(resultOf(appB.ok("fulfil " + order))).as("a later duplicate replays b's result")
                     .isEqualTo(resultOf(result));
             assertThat(effects.countsByEvent()).containsExactly(Map.entry(order, 1L));
-        } finally {
-            store.cleanUp(run);
         }
     }
 
@@ -55,17 +48,12 @@ final class TakeoverIT {
     @EnumSource(SharedStore.class)
     void aPausedOwnerIsFencedOutItsLateCompletionIsRefusedAndTheNewOwnersResultStands(SharedStore store,
             TestInfo test) {
-        store.require();
-        String run = ItEnvironment.runId();
-        String order = "order-" + run;
-        Path logs = ItEnvironment.logDirectory(test);
-        try (EffectsTable effects = EffectsTable.create(run);
-                ForkedJvm a = start("a", true, store, run, effects, logs);
-                ForkedJvm b = start("b", false, store, run, effects, logs)) {
-            AppClient appA = new AppClient(a);
-            AppClient appB = new AppClient(b);
-            a.awaitLine("ready", ForkedJvm.STARTUP);
-            b.awaitLine("ready", ForkedJvm.STARTUP);
+        try (Owners owners = Owners.start(store, test)) {
+            ForkedJvm a = owners.a;
+            AppClient appA = owners.appA;
+            AppClient appB = owners.appB;
+            EffectsTable effects = owners.effects;
+            String order = owners.order;
 
             String late = appA.send("fulfil " + order);
             awaitEntered(a, late, order);
@@ -84,18 +72,69 @@ final class TakeoverIT {
             assertThat(resultOf(appB.ok("fulfil " + order))).as("the stored result is b's").isEqualTo(result);
             assertThat(resultOf(appA.ok("fulfil " + order))).as("a, too, now gets b's result").isEqualTo(result);
             assertThat(effects.countsByEvent()).as("the charge ran once").containsExactly(Map.entry(order, 1L));
-        } finally {
-            store.cleanUp(run);
         }
     }
 
-    private static ForkedJvm start(String node, boolean block, SharedStore store, String run, EffectsTable effects,
-            Path logs) {
-        ForkedJvm.Builder builder = ForkedJvm.main(node, FulfilmentApp.class).agent("idem.node=" + node)
-                .systemProperty("it.block", Boolean.toString(block))
-                .args(Servers.postgresUrl(), effects.name(), node);
-        store.settings(run).forEach(builder::systemProperty);
-        return builder.start(logs);
+    /**
+     * The two nodes of one run, a (which blocks inside its calls) and b, sharing {@code store} and an effects
+     * table; {@link #close()} stops them and removes what the run left in the store.
+     */
+    private static final class Owners implements AutoCloseable {
+        final SharedStore store;
+        final String run = ItEnvironment.runId();
+        final String order = "order-" + run;
+        final EffectsTable effects;
+        final ForkedJvm a;
+        final ForkedJvm b;
+        final AppClient appA;
+        final AppClient appB;
+
+        private Owners(SharedStore store, Path logs) {
+            this.store = store;
+            this.effects = EffectsTable.create(run);
+            this.a = node("a", true, logs);
+            try {
+                this.b = node("b", false, logs);
+            } catch (RuntimeException e) {
+                a.close();
+                effects.close();
+                throw e;
+            }
+            this.appA = new AppClient(a);
+            this.appB = new AppClient(b);
+        }
+
+        static Owners start(SharedStore store, TestInfo test) {
+            store.require();
+            Owners owners = new Owners(store, ItEnvironment.logDirectory(test));
+            try {
+                owners.a.awaitLine("ready", ForkedJvm.STARTUP);
+                owners.b.awaitLine("ready", ForkedJvm.STARTUP);
+                return owners;
+            } catch (RuntimeException | AssertionError e) {
+                owners.close();
+                throw e;
+            }
+        }
+
+        private ForkedJvm node(String node, boolean block, Path logs) {
+            ForkedJvm.Builder builder = ForkedJvm.main(node, FulfilmentApp.class).agent("idem.node=" + node)
+                    .systemProperty("it.block", Boolean.toString(block))
+                    .args(Servers.postgresUrl(), effects.name(), node);
+            store.settings(run).forEach(builder::systemProperty);
+            return builder.start(logs);
+        }
+
+        @Override
+        public void close() {
+            try {
+                b.close();
+                a.close();
+                effects.close();
+            } finally {
+                store.cleanUp(run);
+            }
+        }
     }
 
     /** Waits until a's call of {@code order} (request {@code tag}) has saved its step and blocks. */

@@ -1,8 +1,11 @@
 package dev.idem.store.jdbc;
 
 import dev.idem.store.AuditEvent;
+import dev.idem.store.Failure;
 import dev.idem.store.FailureOutcome;
 import dev.idem.store.RecordState;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 
 /**
@@ -29,5 +32,26 @@ record FailureShape(RecordState state, AuditEvent event, Duration delay, Duratio
                     schedule.invocation());
         }
         return new FailureShape(RecordState.DEAD, AuditEvent.DEAD, null, null, false, null);
+    }
+
+    /**
+     * Binds the parameters every dialect's fenced failure update starts with: state, event, error type and
+     * message, delay, ttl, the invocation (dropped or replaced), whether steps are kept, then key and token.
+     *
+     * @return the index of the next parameter
+     */
+    int bind(PreparedStatement statement, Failure failure) throws SQLException {
+        statement.setString(1, state.name());
+        statement.setString(2, event.name());
+        statement.setString(3, AuditRow.errorType(failure.error()));
+        statement.setString(4, failure.error().message());
+        Micros.bind(statement, 5, delay);
+        Micros.bind(statement, 6, ttl);
+        statement.setBoolean(7, forgets);
+        statement.setBytes(8, invocation);
+        statement.setBoolean(9, !forgets);
+        statement.setString(10, failure.key());
+        statement.setLong(11, failure.token());
+        return 12;
     }
 }

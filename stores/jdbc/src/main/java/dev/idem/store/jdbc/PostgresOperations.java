@@ -257,18 +257,8 @@ final class PostgresOperations implements Operations {
     public boolean fail(Connection connection, Failure failure) throws SQLException {
         FailureShape shape = FailureShape.of(failure.outcome());
         try (PreparedStatement statement = database.prepare(connection, fail)) {
-            statement.setString(1, shape.state().name());
-            statement.setString(2, shape.event().name());
-            statement.setString(3, AuditRow.errorType(failure.error()));
-            statement.setString(4, failure.error().message());
-            Micros.bind(statement, 5, shape.delay());
-            Micros.bind(statement, 6, shape.ttl());
-            statement.setBoolean(7, shape.forgets());
-            statement.setBytes(8, shape.invocation());
-            statement.setBoolean(9, !shape.forgets());
-            statement.setString(10, failure.key());
-            statement.setLong(11, failure.token());
-            AuditRow.bind(statement, 12, failure.node(), failure.elapsed(), failure.error(), null);
+            int next = shape.bind(statement, failure);
+            AuditRow.bind(statement, next, failure.node(), failure.elapsed(), failure.error(), null);
             return count(statement) == 1;
         }
     }

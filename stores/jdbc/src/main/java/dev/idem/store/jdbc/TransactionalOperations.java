@@ -228,17 +228,7 @@ final class TransactionalOperations implements Operations {
         FailureShape shape = FailureShape.of(failure.outcome());
         return Database.transaction(connection, c -> {
             try (PreparedStatement statement = database.prepare(c, fail)) {
-                statement.setString(1, shape.state().name());
-                statement.setString(2, shape.event().name());
-                statement.setString(3, AuditRow.errorType(failure.error()));
-                statement.setString(4, failure.error().message());
-                Micros.bind(statement, 5, shape.delay());
-                Micros.bind(statement, 6, shape.ttl());
-                statement.setBoolean(7, shape.forgets());
-                statement.setBytes(8, shape.invocation());
-                statement.setBoolean(9, !shape.forgets());
-                statement.setString(10, failure.key());
-                statement.setLong(11, failure.token());
+                shape.bind(statement, failure);
                 if (statement.executeUpdate() == 0) {
                     return false;
                 }
