@@ -25,22 +25,16 @@ final class TakeoverIT {
     void whenTheOwnerIsKilledMidCallAnotherJvmTakesOverAfterTheLeaseAndTheEffectHappensOnce(SharedStore store,
             TestInfo test) {
         try (Owners owners = Owners.start(store, test)) {
-            ForkedJvm a = owners.a;
-            AppClient appA = owners.appA;
-            AppClient appB = owners.appB;
-            EffectsTable effects = owners.effects;
-            String order = owners.order;
+            awaitEntered(owners.a, owners.appA.send("fulfil " + owners.order), owners.order);
+            owners.a.kill9();
 
-            awaitEntered(a, appA.send("fulfil " + order), order);
-            a.kill9();
-
-            String result = appB.ok("fulfil " + order);
+            String result = owners.appB.ok("fulfil " + owners.order);
             assertThat(result).as("b took over and resumed after a's saved step")
                     .startsWith("fulfilled-by-b-after-charged-by-a ");
             assertThat(millis(result)).as("b waited for a's lease to run out").isGreaterThan(500);
-            assertThat(resultOf(appB.ok("fulfil " + order))).as("a later duplicate replays b's result")
+            assertThat(resultOf(owners.appB.ok("fulfil " + owners.order))).as("a later duplicate replays b's result")
                     .isEqualTo(resultOf(result));
-            assertThat(effects.countsByEvent()).containsExactly(Map.entry(order, 1L));
+            assertThat(owners.effects.countsByEvent()).containsExactly(Map.entry(owners.order, 1L));
         }
     }
 
@@ -49,29 +43,23 @@ final class TakeoverIT {
     void aPausedOwnerIsFencedOutItsLateCompletionIsRefusedAndTheNewOwnersResultStands(SharedStore store,
             TestInfo test) {
         try (Owners owners = Owners.start(store, test)) {
-            ForkedJvm a = owners.a;
-            AppClient appA = owners.appA;
-            AppClient appB = owners.appB;
-            EffectsTable effects = owners.effects;
-            String order = owners.order;
+            String late = owners.appA.send("fulfil " + owners.order);
+            awaitEntered(owners.a, late, owners.order);
+            owners.a.pause();
 
-            String late = appA.send("fulfil " + order);
-            awaitEntered(a, late, order);
-            a.pause();
-
-            String result = resultOf(appB.ok("fulfil " + order));
+            String result = resultOf(owners.appB.ok("fulfil " + owners.order));
             assertThat(result).as("b took over and resumed after a's saved step")
                     .isEqualTo("fulfilled-by-b-after-charged-by-a");
 
-            String release = appA.send("release");
-            a.resume();
-            assertThat(appA.answer(release)).isEqualTo("ok released");
-            assertThat(AppClient.failure("fulfil", appA.answer(late))).as("a's late completion is refused")
+            String release = owners.appA.send("release");
+            owners.a.resume();
+            assertThat(owners.appA.answer(release)).isEqualTo("ok released");
+            assertThat(AppClient.failure("fulfil", owners.appA.answer(late))).as("a's late completion is refused")
                     .startsWith("IdempotencyLeaseLostException");
 
-            assertThat(resultOf(appB.ok("fulfil " + order))).as("the stored result is b's").isEqualTo(result);
-            assertThat(resultOf(appA.ok("fulfil " + order))).as("a, too, now gets b's result").isEqualTo(result);
-            assertThat(effects.countsByEvent()).as("the charge ran once").containsExactly(Map.entry(order, 1L));
+            assertThat(resultOf(owners.appB.ok("fulfil " + owners.order))).as("the stored result is b's").isEqualTo(result);
+            assertThat(resultOf(owners.appA.ok("fulfil " + owners.order))).as("a, too, now gets b's result").isEqualTo(result);
+            assertThat(owners.effects.countsByEvent()).as("the charge ran once").containsExactly(Map.entry(owners.order, 1L));
         }
     }
 
