@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -31,9 +33,10 @@ import java.util.function.Function;
  * {@code DEAD} with the reason; the other jobs go on. Leases of running jobs are renewed like any call's.
  *
  * <p>A worker holds at most {@code threads + batchSize} claimed jobs: the ones running and up to a batch
- * waiting for a thread. It claims again as soon as there is room for {@code min(threads, batchSize)} jobs,
- * up to {@code batchSize} at a time, so a backlog drains at the speed of its threads in few store round
- * trips; it pauses {@code pollInterval} only after a poll that found nothing due. A job that waited for a
+ * waiting for a thread. It claims again as soon as there is room for {@code min(threads, batchSize)} jobs or
+ * half a batch, whichever is more, up to {@code batchSize} at a time, so a backlog drains at the speed of
+ * its threads in few store round trips; it pauses {@code pollInterval} only after a poll that found
+ * nothing due. A job that waited for a
  * thread longer than a third of its lease has the lease renewed before it runs, and is skipped if the
  * lease was lost meanwhile, so a job never runs on a claim that another worker may have taken over.
  *
@@ -55,7 +58,9 @@ public final class DeferredWorker implements AutoCloseable {
     private final Duration lease;
     private final Duration shutdownTimeout;
     private final Object lock = new Object();
+    private final Map<String, Method> methods = new ConcurrentHashMap<>();
     private final Semaphore room;
+    private final int refill;
     private ThreadPoolExecutor executor;
     private Thread poller;
     private volatile boolean running;
@@ -70,6 +75,7 @@ public final class DeferredWorker implements AutoCloseable {
         this.lease = builder.lease;
         this.shutdownTimeout = builder.shutdownTimeout;
         this.room = new Semaphore(threads + batchSize);
+        this.refill = Math.max(Math.min(threads, batchSize), (batchSize + 1) / 2);
     }
 
     /** A builder for a worker of {@code idem}. */
@@ -163,9 +169,9 @@ public final class DeferredWorker implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code min(threads, batchSize)} more jobs fit, then takes room for up to a batch; returns how many. */
+    /** Waits until {@link #refill} more jobs fit, then takes room for up to a batch; returns how many. */
     private int takeRoom() throws InterruptedException {
-        int taken = Math.min(threads, batchSize);
+        int taken = refill;
         room.acquire(taken);
         while (taken < batchSize && room.tryAcquire()) {
             taken++;
@@ -234,7 +240,7 @@ public final class DeferredWorker implements AutoCloseable {
         Object[] args;
         Object target;
         try {
-            method = invocation.method(targets);
+            method = methods.computeIfAbsent(invocation.identity, identity -> invocation.method(targets));
             registered = registrar.apply(method);
             args = idem.codec().decodeArguments(invocation.arguments, method.getGenericParameterTypes());
             target = Modifier.isStatic(method.getModifiers()) ? null : targets.target(method);

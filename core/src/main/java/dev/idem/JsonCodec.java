@@ -91,7 +91,7 @@ public final class JsonCodec implements Codec {
     public byte[] encode(Object value, Type type) {
         byte[] bytes;
         try {
-            bytes = writers.computeIfAbsent(type, t -> mapper.writerFor(mapper.constructType(t))).writeValueAsBytes(value);
+            bytes = writer(type).writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode a " + describe(value) + " as JSON for "
                     + type.getTypeName() + ": " + e.getOriginalMessage(), e);
@@ -106,7 +106,7 @@ public final class JsonCodec implements Codec {
     @Override
     public Object decode(byte[] bytes, Type type) {
         try {
-            return readers.computeIfAbsent(type, t -> mapper.readerFor(mapper.constructType(t))).readValue(bytes);
+            return reader(type).readValue(bytes);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot decode " + bytes.length + " bytes of JSON as "
                     + type.getTypeName() + ": " + e.getMessage(), e);
@@ -123,7 +123,7 @@ public final class JsonCodec implements Codec {
             generator.writeStartArray();
             for (int i = 0; i < values.length; i++) {
                 try {
-                    mapper.writerFor(mapper.constructType(types[i])).writeValue(generator, values[i]);
+                    writer(types[i]).writeValue(generator, values[i]);
                 } catch (JsonProcessingException e) {
                     throw new IllegalArgumentException("cannot encode argument " + i + " (a " + describe(values[i])
                             + ") as JSON for " + types[i].getTypeName() + ": " + e.getOriginalMessage(), e);
@@ -152,7 +152,7 @@ public final class JsonCodec implements Codec {
                     throw new IllegalArgumentException("the encoded arguments hold " + i + " values, the method takes "
                             + types.length);
                 }
-                values[i] = mapper.readValue(parser, mapper.constructType(types[i]));
+                values[i] = reader(types[i]).readValue(parser);
             }
             if (parser.nextToken() != JsonToken.END_ARRAY) {
                 throw new IllegalArgumentException("the encoded arguments hold more than the " + types.length
@@ -162,6 +162,14 @@ public final class JsonCodec implements Codec {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot decode the arguments: " + e.getMessage(), e);
         }
+    }
+
+    private ObjectWriter writer(Type type) {
+        return writers.computeIfAbsent(type, t -> mapper.writerFor(mapper.constructType(t)));
+    }
+
+    private ObjectReader reader(Type type) {
+        return readers.computeIfAbsent(type, t -> mapper.readerFor(mapper.constructType(t)));
     }
 
     @Override

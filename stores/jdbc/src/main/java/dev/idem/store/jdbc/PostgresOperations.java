@@ -15,8 +15,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The writes on PostgreSQL: each operation is one auto-committed statement, so one round trip, whose
@@ -47,6 +49,7 @@ final class PostgresOperations implements Operations {
     private final Schema schema;
     private final String claim;
     private final String complete;
+    private final String completeGroup;
     private final String fail;
     private final String saveStep;
     private final String claimDue;
@@ -121,6 +124,30 @@ final class PostgresOperations implements Operations {
                 state = 'COMPLETED', last_event = 'COMPLETED', result = ?, error_type = NULL, error_message = NULL,
                 invocation = NULL, has_steps = FALSE, lease_until = NULL, next_attempt_at = NULL,
                 expires_at = {later}""", "");
+        this.completeGroup = schema.expand("""
+                WITH done AS (
+                    SELECT * FROM unnest(CAST(? AS VARCHAR(255)[]), CAST(? AS BIGINT[]), CAST(? AS BYTEA[]),
+                        CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS VARCHAR(255)[]))
+                        AS done (record_key, token, result, ttl_micros, elapsed_micros, node)
+                ), up AS (
+                    UPDATE {records} r SET state = 'COMPLETED', last_event = 'COMPLETED', result = done.result,
+                        error_type = NULL, error_message = NULL, invocation = NULL, has_steps = FALSE,
+                        lease_until = NULL, next_attempt_at = NULL,
+                        expires_at = now() + done.ttl_micros * INTERVAL '1 microsecond', updated_at = now(),
+                        audit_seq = r.audit_seq + 1
+                    FROM done
+                    WHERE r.record_key = done.record_key AND r.token = done.token AND r.state = 'IN_PROGRESS'
+                    RETURNING r.record_key, r.audit_seq, r.last_event, r.state, r.attempt, r.token, r.updated_at,
+                        r.fingerprint, done.node, done.elapsed_micros
+                ), steps_gone AS (
+                    DELETE FROM {steps} s USING up WHERE s.record_key = up.record_key
+                ), audit AS (
+                    INSERT INTO {history} (#HISTORY)
+                    SELECT record_key, audit_seq, last_event, state, attempt, token, node, updated_at, elapsed_micros,
+                        NULL, NULL, fingerprint, NULL FROM up
+                )
+                SELECT record_key FROM up
+                """.replace("#HISTORY", Schema.HISTORY_COLUMNS));
         this.fail = fenced("""
                 state = ?, last_event = ?, error_type = ?, error_message = ?, lease_until = NULL,
                 next_attempt_at = {later}, expires_at = {later},
@@ -251,6 +278,51 @@ final class PostgresOperations implements Operations {
             AuditRow.bind(statement, 5, completion.node(), completion.elapsed(), null, null);
             return count(statement) == 1;
         }
+    }
+
+    /**
+     * Completes several calls, of distinct keys, in one statement; answers, in order, whether each was
+     * completed (a stale token is not).
+     */
+    boolean[] completeAll(Connection connection, List<Completion> completions) throws SQLException {
+        if (completions.size() == 1) {
+            return new boolean[] {complete(connection, completions.get(0))};
+        }
+        int size = completions.size();
+        String[] keys = new String[size];
+        Long[] tokens = new Long[size];
+        byte[][] results = new byte[size][];
+        Long[] ttls = new Long[size];
+        Long[] elapsed = new Long[size];
+        String[] nodes = new String[size];
+        for (int i = 0; i < size; i++) {
+            Completion completion = completions.get(i);
+            keys[i] = completion.key();
+            tokens[i] = completion.token();
+            results[i] = completion.result();
+            ttls[i] = Micros.of(completion.ttl());
+            elapsed[i] = completion.elapsed() == null ? null : Micros.of(completion.elapsed());
+            nodes[i] = completion.node();
+        }
+        Set<String> completed = new HashSet<>();
+        try (PreparedStatement statement = database.prepare(connection, completeGroup)) {
+            statement.setArray(1, connection.createArrayOf("varchar", keys));
+            statement.setArray(2, connection.createArrayOf("bigint", tokens));
+            statement.setArray(3, connection.createArrayOf("bytea", results));
+            statement.setArray(4, connection.createArrayOf("bigint", ttls));
+            statement.setArray(5, connection.createArrayOf("bigint", elapsed));
+            statement.setArray(6, connection.createArrayOf("varchar", nodes));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    completed.add(rows.getString(1));
+                }
+            }
+        }
+        boolean[] made = new boolean[size];
+        for (int i = 0; i < size; i++) {
+            made[i] = completed.contains(keys[i]);
+        }
+        return made;
     }
 
     @Override

@@ -91,6 +91,10 @@ final class Queries {
         StringBuilder where = new StringBuilder("1 = 1");
         if (query.state() != null) {
             where.append(" AND state = ?");
+            if (query.state() != RecordState.COMPLETED) {
+                // Lets PostgreSQL use its partial state index whatever the bound state.
+                where.append(" AND state <> 'COMPLETED'");
+            }
         }
         if (query.from() != null) {
             where.append(" AND updated_at >= ?");
