@@ -58,89 +58,47 @@ class GroupedWritesTest {
 
     @Test
     void writesMadeWhileOneIsInFlightAreWrittenTogetherAndEachGetsItsOwnAnswer() throws Exception {
-        CountDownLatch firstInFlight = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        GroupedWrites<Write> writes = new GroupedWrites<>(32, Write::key, group -> {
-            if (group.get(0).key().equals("first")) {
-                firstInFlight.countDown();
-                pass(releaseFirst);
-            }
-            return record(group);
-        });
-        Future<Boolean> first = callers.submit(() -> writes.submit(new Write("first", true)));
-        pass(firstInFlight);
-        List<Future<Boolean>> queued = new ArrayList<>();
+        HeldFirst held = new HeldFirst(32, this::record);
+        List<Write> writes = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            Write write = new Write("k" + i, i % 3 != 0);
-            queued.add(callers.submit(() -> writes.submit(write)));
+            writes.add(new Write("k" + i, i % 3 != 0));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> writes.queued() == 10);
-        releaseFirst.countDown();
+        List<Future<Boolean>> queued = held.queue(writes);
+        held.release();
 
-        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
         for (int i = 0; i < 10; i++) {
             assertThat(queued.get(i).get(10, TimeUnit.SECONDS)).as("k" + i).isEqualTo(i % 3 != 0);
         }
-        assertThat(groups).hasSize(2);
-        assertThat(groups.get(0)).containsExactly("first");
-        assertThat(groups.get(1)).containsExactlyInAnyOrder("k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9");
-        assertThat(writes.queued()).isZero();
+        assertThat(groups).containsExactly(List.of("first"),
+                List.of("k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9"));
+        assertThat(held.writes.queued()).isZero();
     }
 
     @Test
     void aGroupHoldsAtMostMaxGroupWritesAndNeverTheSameKeyTwice() throws Exception {
-        CountDownLatch firstInFlight = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        GroupedWrites<Write> writes = new GroupedWrites<>(3, Write::key, group -> {
-            if (group.get(0).key().equals("first")) {
-                firstInFlight.countDown();
-                pass(releaseFirst);
-            }
-            return record(group);
-        });
-        Future<Boolean> first = callers.submit(() -> writes.submit(new Write("first", true)));
-        pass(firstInFlight);
-        List<Future<Boolean>> queued = new ArrayList<>();
-        for (String key : List.of("x", "x", "y", "z", "w")) {
-            queued.add(callers.submit(() -> writes.submit(new Write(key, true))));
-            int expected = queued.size();
-            await().atMost(Duration.ofSeconds(10)).until(() -> writes.queued() == expected);
-        }
-        releaseFirst.countDown();
+        HeldFirst held = new HeldFirst(3, this::record);
+        List<Future<Boolean>> queued = held.queue(List.of(new Write("x", true), new Write("x", true),
+                new Write("y", true), new Write("z", true), new Write("w", true)));
+        held.release();
 
-        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
         for (Future<Boolean> write : queued) {
             assertThat(write.get(10, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(groups).hasSize(3);
-        assertThat(groups.get(1)).containsExactly("x", "y", "z");
-        assertThat(groups.get(2)).containsExactly("x", "w");
+        assertThat(groups).containsExactly(List.of("first"), List.of("x", "y", "z"), List.of("x", "w"));
     }
 
     @Test
     void aGroupThatFailsIsWrittenAgainOneByOneSoThatOnlyTheBadWriteFails() throws Exception {
-        CountDownLatch firstInFlight = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        GroupedWrites<Write> writes = new GroupedWrites<>(32, Write::key, group -> {
-            if (group.get(0).key().equals("first")) {
-                firstInFlight.countDown();
-                pass(releaseFirst);
-            }
+        HeldFirst held = new HeldFirst(32, group -> {
             if (group.stream().anyMatch(write -> write.key().equals("bad"))) {
                 throw new IllegalStateException("the database refused key 'bad'");
             }
             return record(group);
         });
-        Future<Boolean> first = callers.submit(() -> writes.submit(new Write("first", true)));
-        pass(firstInFlight);
-        List<Future<Boolean>> queued = new ArrayList<>();
-        for (String key : List.of("a", "bad", "b")) {
-            queued.add(callers.submit(() -> writes.submit(new Write(key, true))));
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> writes.queued() == 3);
-        releaseFirst.countDown();
+        List<Future<Boolean>> queued = held.queue(List.of(new Write("a", true), new Write("bad", true),
+                new Write("b", true)));
+        held.release();
 
-        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(queued.get(0).get(10, TimeUnit.SECONDS)).isTrue();
         assertThatThrownBy(() -> queued.get(1).get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(IllegalStateException.class)
                 .hasRootCauseMessage("the database refused key 'bad'");
@@ -179,6 +137,45 @@ class GroupedWritesTest {
         assertThat(written).hasValue(64 * 50);
         assertThat(groups).allSatisfy(group -> assertThat(group).hasSizeLessThanOrEqualTo(16).doesNotHaveDuplicates());
         assertThat(writes.queued()).isZero();
+    }
+
+    /**
+     * Grouped writes whose first write, key "first", is held inside the writer until {@link #release()}, so
+     * that writes made meanwhile certainly queue behind it; the writer then does {@code rest}.
+     */
+    private final class HeldFirst {
+        final CountDownLatch inFlight = new CountDownLatch(1);
+        final CountDownLatch released = new CountDownLatch(1);
+        final GroupedWrites<Write> writes;
+        final Future<Boolean> first;
+
+        HeldFirst(int maxGroup, GroupedWrites.Writer<Write> rest) {
+            writes = new GroupedWrites<>(maxGroup, Write::key, group -> {
+                if (group.get(0).key().equals("first")) {
+                    inFlight.countDown();
+                    pass(released);
+                }
+                return rest.write(group);
+            });
+            first = callers.submit(() -> writes.submit(new Write("first", true)));
+            pass(inFlight);
+        }
+
+        /** Makes the writes one after the other, each queued before the next is made. */
+        List<Future<Boolean>> queue(List<Write> queued) {
+            List<Future<Boolean>> answers = new ArrayList<>();
+            for (Write write : queued) {
+                answers.add(callers.submit(() -> writes.submit(write)));
+                int expected = answers.size();
+                await().atMost(Duration.ofSeconds(10)).until(() -> writes.queued() == expected);
+            }
+            return answers;
+        }
+
+        void release() throws Exception {
+            released.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     private static void pass(CountDownLatch latch) {
