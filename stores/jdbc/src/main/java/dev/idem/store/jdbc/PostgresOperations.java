@@ -15,10 +15,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The writes on PostgreSQL: each operation is one auto-committed statement, so one round trip, whose
@@ -33,6 +35,10 @@ final class PostgresOperations implements Operations {
     /** The records columns a history row is copied from. */
     private static final String AUDITED = "record_key, audit_seq, last_event, state, attempt, token, updated_at, "
             + "fingerprint, has_steps";
+
+    /** One completion of a group: key, token, result, time to live and elapsed time in microseconds, node. */
+    private static final String COMPLETION_ROW = "(CAST(? AS VARCHAR(255)), CAST(? AS BIGINT), CAST(? AS BYTEA), "
+            + "CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS VARCHAR(255)))";
 
     /** Whether the record {@code r} has expired, so that a claim starts it afresh. */
     private static final String EXPIRED = "(r.state IN ('COMPLETED', 'FAILED', 'RELEASED') AND r.expires_at <= now())";
@@ -49,7 +55,7 @@ final class PostgresOperations implements Operations {
     private final Schema schema;
     private final String claim;
     private final String complete;
-    private final String completeGroup;
+    private final Map<Integer, String> completeGroups = new ConcurrentHashMap<>();
     private final String fail;
     private final String saveStep;
     private final String claimDue;
@@ -124,30 +130,6 @@ final class PostgresOperations implements Operations {
                 state = 'COMPLETED', last_event = 'COMPLETED', result = ?, error_type = NULL, error_message = NULL,
                 invocation = NULL, has_steps = FALSE, lease_until = NULL, next_attempt_at = NULL,
                 expires_at = {later}""", "");
-        this.completeGroup = schema.expand("""
-                WITH done AS (
-                    SELECT * FROM unnest(CAST(? AS VARCHAR(255)[]), CAST(? AS BIGINT[]), CAST(? AS BYTEA[]),
-                        CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS VARCHAR(255)[]))
-                        AS done (record_key, token, result, ttl_micros, elapsed_micros, node)
-                ), up AS (
-                    UPDATE {records} r SET state = 'COMPLETED', last_event = 'COMPLETED', result = done.result,
-                        error_type = NULL, error_message = NULL, invocation = NULL, has_steps = FALSE,
-                        lease_until = NULL, next_attempt_at = NULL,
-                        expires_at = now() + done.ttl_micros * INTERVAL '1 microsecond', updated_at = now(),
-                        audit_seq = r.audit_seq + 1
-                    FROM done
-                    WHERE r.record_key = done.record_key AND r.token = done.token AND r.state = 'IN_PROGRESS'
-                    RETURNING r.record_key, r.audit_seq, r.last_event, r.state, r.attempt, r.token, r.updated_at,
-                        r.fingerprint, done.node, done.elapsed_micros
-                ), steps_gone AS (
-                    DELETE FROM {steps} s USING up WHERE s.record_key = up.record_key
-                ), audit AS (
-                    INSERT INTO {history} (#HISTORY)
-                    SELECT record_key, audit_seq, last_event, state, attempt, token, node, updated_at, elapsed_micros,
-                        NULL, NULL, fingerprint, NULL FROM up
-                )
-                SELECT record_key FROM up
-                """.replace("#HISTORY", Schema.HISTORY_COLUMNS));
         this.fail = fenced("""
                 state = ?, last_event = ?, error_type = ?, error_message = ?, lease_until = NULL,
                 next_attempt_at = {later}, expires_at = {later},
@@ -193,6 +175,38 @@ final class PostgresOperations implements Operations {
                 )
                 SELECT COUNT(*) FROM gone
                 """);
+    }
+
+    /**
+     * The completion of {@code size} calls in one statement, their values as a {@code VALUES} list of that
+     * many rows: the planner then knows the group's size whether or not it sees the values, so it keeps
+     * one plan per size instead of planning every group again (planning costs more than the writes). Binds
+     * key, token, result, time to live, elapsed time and node of each completion in turn.
+     */
+    private String completeGroup(int size) {
+        return completeGroups.computeIfAbsent(size, rows -> schema.expand("""
+                WITH done (record_key, token, result, ttl_micros, elapsed_micros, node) AS (
+                    VALUES #ROWS
+                ), up AS (
+                    UPDATE {records} r SET state = 'COMPLETED', last_event = 'COMPLETED', result = done.result,
+                        error_type = NULL, error_message = NULL, invocation = NULL, has_steps = FALSE,
+                        lease_until = NULL, next_attempt_at = NULL,
+                        expires_at = now() + done.ttl_micros * INTERVAL '1 microsecond', updated_at = now(),
+                        audit_seq = r.audit_seq + 1
+                    FROM done
+                    WHERE r.record_key = done.record_key AND r.token = done.token AND r.state = 'IN_PROGRESS'
+                    RETURNING r.record_key, r.audit_seq, r.last_event, r.state, r.attempt, r.token, r.updated_at,
+                        r.fingerprint, done.node, done.elapsed_micros
+                ), steps_gone AS (
+                    DELETE FROM {steps} s USING up WHERE s.record_key = up.record_key
+                ), audit AS (
+                    INSERT INTO {history} (#HISTORY)
+                    SELECT record_key, audit_seq, last_event, state, attempt, token, node, updated_at, elapsed_micros,
+                        NULL, NULL, fingerprint, NULL FROM up
+                )
+                SELECT record_key FROM up
+                """.replace("#ROWS", String.join(", ", Collections.nCopies(rows, COMPLETION_ROW)))
+                .replace("#HISTORY", Schema.HISTORY_COLUMNS)));
     }
 
     /**
@@ -288,39 +302,26 @@ final class PostgresOperations implements Operations {
         if (completions.size() == 1) {
             return new boolean[] {complete(connection, completions.get(0))};
         }
-        int size = completions.size();
-        String[] keys = new String[size];
-        Long[] tokens = new Long[size];
-        byte[][] results = new byte[size][];
-        Long[] ttls = new Long[size];
-        Long[] elapsed = new Long[size];
-        String[] nodes = new String[size];
-        for (int i = 0; i < size; i++) {
-            Completion completion = completions.get(i);
-            keys[i] = completion.key();
-            tokens[i] = completion.token();
-            results[i] = completion.result();
-            ttls[i] = Micros.of(completion.ttl());
-            elapsed[i] = completion.elapsed() == null ? null : Micros.of(completion.elapsed());
-            nodes[i] = completion.node();
-        }
         Set<String> completed = new HashSet<>();
-        try (PreparedStatement statement = database.prepare(connection, completeGroup)) {
-            statement.setArray(1, connection.createArrayOf("varchar", keys));
-            statement.setArray(2, connection.createArrayOf("bigint", tokens));
-            statement.setArray(3, connection.createArrayOf("bytea", results));
-            statement.setArray(4, connection.createArrayOf("bigint", ttls));
-            statement.setArray(5, connection.createArrayOf("bigint", elapsed));
-            statement.setArray(6, connection.createArrayOf("varchar", nodes));
+        try (PreparedStatement statement = database.prepare(connection, completeGroup(completions.size()))) {
+            int index = 1;
+            for (Completion completion : completions) {
+                statement.setString(index++, completion.key());
+                statement.setLong(index++, completion.token());
+                statement.setBytes(index++, completion.result());
+                statement.setLong(index++, Micros.of(completion.ttl()));
+                Micros.bind(statement, index++, completion.elapsed());
+                statement.setString(index++, completion.node());
+            }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     completed.add(rows.getString(1));
                 }
             }
         }
-        boolean[] made = new boolean[size];
-        for (int i = 0; i < size; i++) {
-            made[i] = completed.contains(keys[i]);
+        boolean[] made = new boolean[completions.size()];
+        for (int i = 0; i < made.length; i++) {
+            made[i] = completed.contains(completions.get(i).key());
         }
         return made;
     }

@@ -1,0 +1,108 @@
+package dev.idem.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.idem.store.ClaimRequest;
+import dev.idem.store.ClaimResult;
+import dev.idem.store.Completion;
+import dev.idem.store.DueJob;
+import dev.idem.store.ErrorInfo;
+import dev.idem.store.Failure;
+import dev.idem.store.FailureOutcome;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A grouped completion keeps one plan on PostgreSQL instead of being planned at every execution, which
+ * costs more than its writes: after its five custom plans, PostgreSQL runs it on its generic plan. Read
+ * from {@code pg_prepared_statements} of the one pooled connection every statement runs on.
+ */
+class PostgresPlanReuseTest {
+
+    private static final int ROUNDS = 20;
+    private static final int BATCH = 4;
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    private final String url = TestDatabases.postgresUrl();
+    private final String prefix = TestDatabases.uniquePrefix("plans");
+    private HikariDataSource pool;
+    private JdbcStore store;
+    private PostgresOperations operations;
+
+    @BeforeEach
+    void open() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setMaximumPoolSize(1);
+        pool = new HikariDataSource(config);
+        store = JdbcStore.builder().dataSource(pool).tablePrefix(prefix).createSchema(true).build();
+        Schema schema = new Schema(JdbcDialect.POSTGRESQL, prefix);
+        Database database = new Database(pool, null, JdbcDialect.POSTGRESQL, "plans", Duration.ofSeconds(5));
+        operations = new PostgresOperations(database, new Queries(database, schema), schema);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+        pool.close();
+        TestDatabases.dropTables(url, prefix);
+    }
+
+    @Test
+    void groupedCompletionsAreNotPlannedAgainAtEveryExecution() throws SQLException {
+        for (int i = 0; i < ROUNDS * BATCH; i++) {
+            schedule("job-" + i);
+        }
+        try (Connection connection = pool.getConnection()) {
+            for (int round = 0; round < ROUNDS; round++) {
+                List<DueJob> jobs = operations.claimDue(connection, BATCH, LEASE, "node-a");
+                assertThat(jobs).hasSize(BATCH);
+                List<Completion> group = new ArrayList<>();
+                for (DueJob job : jobs) {
+                    group.add(new Completion(job.key(), job.token(), "done".getBytes(StandardCharsets.UTF_8),
+                            Duration.ofHours(1), Duration.ofMillis(2), "node-a"));
+                }
+                assertThat(operations.completeAll(connection, group)).containsOnly(true);
+            }
+            assertThat(plans(connection, "%result = done.result%")).as("grouped completion")
+                    .satisfies(PostgresPlanReuseTest::reused);
+        }
+        assertThat(store.countByState()).containsOnlyKeys(dev.idem.store.RecordState.COMPLETED);
+    }
+
+    private void schedule(String key) {
+        long token = ((ClaimResult.Claimed) store.claim(new ClaimRequest(key, null, LEASE, "node-a", null))).token();
+        assertThat(store.fail(new Failure(key, token, new FailureOutcome.Schedule(Duration.ZERO, new byte[] {1}),
+                new ErrorInfo("java.net.ConnectException", "gateway down"), Duration.ofMillis(5), "node-a"))).isTrue();
+    }
+
+    /** Generic and custom plans of the one prepared statement whose text is like {@code pattern}. */
+    private static long[] plans(Connection connection, String pattern) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE ?")) {
+            query.setString(1, pattern);
+            try (ResultSet row = query.executeQuery()) {
+                assertThat(row.next()).as("a server-prepared statement like " + pattern).isTrue();
+                long[] plans = {row.getLong(1), row.getLong(2)};
+                assertThat(row.next()).as("one statement like " + pattern).isFalse();
+                return plans;
+            }
+        }
+    }
+
+    private static void reused(long[] plans) {
+        assertThat(plans[1]).as("custom plans").isLessThanOrEqualTo(5);
+        assertThat(plans[0]).as("executions on the generic plan").isGreaterThanOrEqualTo(5);
+    }
+}
