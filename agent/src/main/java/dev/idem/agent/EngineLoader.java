@@ -38,11 +38,6 @@ final class EngineLoader {
     private EngineLoader() {
     }
 
-    /** The unpacked copy of idem-annotations, which the weaver reads annotation types from. */
-    static Path annotationsJar() throws IOException {
-        return unpack(agentJar()).resolve(BOOTSTRAP).resolve("idem-annotations.jar");
-    }
-
     /** The engine object (the bridge's dispatcher), configured (not yet started) with the settings sources. */
     static Object configure(Instrumentation instrumentation, Map<String, String> agentArguments, Map<String, String> file)
             throws IOException {

@@ -3,7 +3,8 @@ package dev.idem.agent.engine;
 import dev.idem.Codec;
 import dev.idem.Durations;
 import dev.idem.JsonCodec;
-import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Collections;
@@ -144,7 +145,7 @@ final class Settings {
 
     private void validate() {
         validateStore();
-        node();
+        configuredNode();
         maxValueBytes();
         purgeInterval();
         renewLeases();
@@ -275,11 +276,30 @@ final class Settings {
         return values.get(STORE_PASSWORD);
     }
 
+    /**
+     * This JVM's id: the setting, else {@code pid@host} as {@code RuntimeMXBean.getName()} gives it, built
+     * without loading java.management and, since the host name may need a lookup, only when asked for (by
+     * the engine as it starts, off the application's startup path).
+     */
     String node() {
+        String node = configuredNode();
+        if (node == null) {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+            String runtime = ProcessHandle.current().pid() + "@" + host;
+            return runtime.length() > 100 ? runtime.substring(0, 100) : runtime;
+        }
+        return node;
+    }
+
+    private String configuredNode() {
         String node = values.get(NODE);
         if (node == null || node.isEmpty()) {
-            String runtime = ManagementFactory.getRuntimeMXBean().getName();
-            return runtime.length() > 100 ? runtime.substring(0, 100) : runtime;
+            return null;
         }
         if (node.length() > 100) {
             throw new IllegalArgumentException("setting " + NODE + " is " + node.length() + " characters long; at most 100");
