@@ -77,8 +77,13 @@ public final class IdemAgent {
             List<String> packages = call(engine, "instrumentedPackages");
             CompletableFuture<Void> weaving = Weaver.install(instrumentation, bridge, pointcuts, packages, attached);
             started = true;
-            Thread starter = new Thread(() -> startEngine(engine, bridge, weaving, begin, attached, pointcuts),
-                    "idem-agent-start");
+            // an anonymous class, not a lambda: linking the first lambda costs the main thread tens of ms
+            Thread starter = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    startEngine(engine, bridge, weaving, begin, attached, pointcuts);
+                }
+            }, "idem-agent-start");
             starter.setDaemon(true);
             starter.start();
         } catch (Throwable fault) {

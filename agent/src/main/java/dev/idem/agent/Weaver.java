@@ -122,10 +122,16 @@ final class Weaver implements ClassFileTransformer {
         if (pointcutMethods.containsKey(internalName)) {
             return true;
         }
-        if (!packages.isEmpty() && packages.stream().noneMatch(prefix -> internalName.replace('/', '.').startsWith(prefix))) {
-            return false;
+        return (packages.isEmpty() || included(internalName.replace('/', '.'))) && mentionsAnnotations(bytes);
+    }
+
+    private boolean included(String className) {
+        for (String prefix : packages) {
+            if (className.startsWith(prefix)) {
+                return true;
+            }
         }
-        return mentionsAnnotations(bytes);
+        return false;
     }
 
     private void retransformLoaded() {

@@ -88,23 +88,36 @@ final class Settings {
         for (String key : AGENT_SIDE) {
             byEnvironmentName.put(environmentName(key), key);
         }
-        environment.forEach((name, value) -> {
-            String key = byEnvironmentName.get(name);
+        // plain loops: the agent calls this on the application's main thread, before any lambda is linked
+        for (Map.Entry<String, String> variable : environment.entrySet()) {
+            String key = byEnvironmentName.get(variable.getKey());
             if (key != null) {
-                merged.put(key, value);
+                merged.put(key, variable.getValue());
             }
-        });
-        systemProperties.forEach((key, value) -> {
-            if (key.startsWith("idem.")) {
-                merged.put(key, value);
+        }
+        for (Map.Entry<String, String> property : systemProperties.entrySet()) {
+            if (property.getKey().startsWith("idem.")) {
+                merged.put(property.getKey(), property.getValue());
             }
-        });
+        }
         return parse(merged);
     }
 
     /** {@code idem.jdbc.tablePrefix} is read from {@code IDEM_JDBC_TABLE_PREFIX}. */
     static String environmentName(String key) {
-        return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(java.util.Locale.ROOT);
+        StringBuilder name = new StringBuilder(key.length() + 4);
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (i > 0 && Character.isUpperCase(c) && isLowerOrDigit(key.charAt(i - 1))) {
+                name.append('_');
+            }
+            name.append(c == '.' ? '_' : c);
+        }
+        return name.toString().toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static boolean isLowerOrDigit(char c) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
     }
 
     /**
@@ -137,7 +150,9 @@ final class Settings {
             }
         }
         Map<String, Pointcut> pointcuts = new LinkedHashMap<>();
-        pointcutAttributes.forEach((name, attributes) -> pointcuts.put(name, Pointcut.parse(name, attributes)));
+        for (Map.Entry<String, Map<String, String>> pointcut : pointcutAttributes.entrySet()) {
+            pointcuts.put(pointcut.getKey(), Pointcut.parse(pointcut.getKey(), pointcut.getValue()));
+        }
         Settings settings = new Settings(values, Collections.unmodifiableMap(pointcuts));
         settings.validate();
         return settings;
