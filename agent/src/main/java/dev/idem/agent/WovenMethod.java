@@ -10,20 +10,22 @@ import net.bytebuddy.jar.asm.Type;
  *
  * <pre>
  * call = IdemBridge.begin(Owner.class, "name(descriptor)", this or null, new Object[] {args});
+ * saved = args;
  * if (IdemBridge.skip(call)) { returned = default; thrown = null; goto exit; }
  * attempt:
  *   try { body, each return becoming: returned = value; thrown = null; goto exit; }
  *   catch (Throwable t) { returned = default; thrown = t; }
  * exit:
- *   if (IdemBridge.repeat(call, returned, thrown)) goto attempt;
+ *   if (IdemBridge.repeat(call, returned, thrown)) { args = saved; goto attempt; }
  *   return IdemBridge.result(call, returned, thrown);   // or throws what it throws
  * </pre>
  *
- * Primitive results are boxed on the way to the bridge and unboxed on the way back; a void method passes
- * {@code null}. The added locals come after the method's own ({@code firstFree}), so the body's code is
- * unchanged. Stack map frames are written by hand from the method's own frames (read expanded), so no
- * class is ever loaded to compute them: each of the body's frames gets the {@code call} local appended,
- * and the added code's frames hold the parameters as declared. Without {@code frames} (class files older
+ * Each attempt starts from the arguments the method was called with, even if the body assigned to its
+ * parameters. Primitive results are boxed on the way to the bridge and unboxed on the way back; a void
+ * method passes {@code null}. The added locals come after the method's own ({@code firstFree}), so the
+ * body's code is unchanged. Stack map frames are written by hand from the method's own frames (read
+ * expanded), so no class is ever loaded to compute them: each of the body's frames gets the call and the
+ * saved arguments appended, and the added code's frames hold the parameters as declared. Without {@code frames} (class files older
  * than Java 7, read without frames) none are written and the JVM infers them. Not thread-safe: one
  * instance rewrites one method once.
  */
@@ -41,9 +43,11 @@ final class WovenMethod extends MethodVisitor {
     private final Type[] parameters;
     private final Type result;
     private final int callSlot;
+    private final int savedSlot;
     private final int thrownSlot;
     private final int returnedSlot;
     private final Object[] entryLocals;
+    private final Object[] savedLocals;
     private final Label attempt = new Label();
     private final Label attemptEnd = new Label();
     private final Label exit = new Label();
@@ -58,9 +62,18 @@ final class WovenMethod extends MethodVisitor {
         this.parameters = Type.getArgumentTypes(descriptor);
         this.result = Type.getReturnType(descriptor);
         this.callSlot = firstFree;
-        this.thrownSlot = firstFree + 1;
-        this.returnedSlot = firstFree + 2;
+        this.savedSlot = firstFree + 1;
+        int saved = 0;
+        for (Type parameter : parameters) {
+            saved += parameter.getSize();
+        }
+        this.thrownSlot = savedSlot + saved;
+        this.returnedSlot = thrownSlot + 1;
         this.entryLocals = entryLocals();
+        this.savedLocals = new Object[parameters.length];
+        for (int i = 0; i < parameters.length; i++) {
+            savedLocals[i] = frameType(parameters[i]);
+        }
     }
 
     @Override
@@ -77,6 +90,7 @@ final class WovenMethod extends MethodVisitor {
         super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "begin",
                 "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", false);
         super.visitVarInsn(Opcodes.ASTORE, callSlot);
+        copyArguments(true);
         super.visitVarInsn(Opcodes.ALOAD, callSlot);
         super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "skip", "(Ljava/lang/Object;)Z", false);
         super.visitJumpInsn(Opcodes.IFEQ, attempt);
@@ -116,6 +130,7 @@ final class WovenMethod extends MethodVisitor {
     @Override
     public void visitMaxs(int maxStack, int maxLocals) {
         Label handler = new Label();
+        Label done = new Label();
         super.visitLabel(attemptEnd);
         super.visitLabel(handler);
         frame(withCall(entryLocals), new Object[] {THROWABLE});
@@ -126,7 +141,11 @@ final class WovenMethod extends MethodVisitor {
         loadOutcome();
         super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "repeat",
                 "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Throwable;)Z", false);
-        super.visitJumpInsn(Opcodes.IFNE, attempt);
+        super.visitJumpInsn(Opcodes.IFEQ, done);
+        copyArguments(false);
+        super.visitJumpInsn(Opcodes.GOTO, attempt);
+        super.visitLabel(done);
+        frame(exitLocals(), NO_STACK);
         loadOutcome();
         super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "result",
                 "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Throwable;)Ljava/lang/Object;", false);
@@ -147,6 +166,18 @@ final class WovenMethod extends MethodVisitor {
             box(parameters[i]);
             super.visitInsn(Opcodes.AASTORE);
             slot += parameters[i].getSize();
+        }
+    }
+
+    /** Saves the arguments into the added locals ({@code save}), or puts the saved ones back. */
+    private void copyArguments(boolean save) {
+        int slot = isStatic ? 0 : 1;
+        int saved = savedSlot;
+        for (Type parameter : parameters) {
+            super.visitVarInsn(parameter.getOpcode(Opcodes.ILOAD), save ? slot : saved);
+            super.visitVarInsn(parameter.getOpcode(Opcodes.ISTORE), save ? saved : slot);
+            slot += parameter.getSize();
+            saved += parameter.getSize();
         }
     }
 
@@ -267,22 +298,24 @@ final class WovenMethod extends MethodVisitor {
         return locals;
     }
 
-    /** {@code locals}, padded to the first free slot, then the call. */
+    /** {@code locals}, padded to the first free slot, then the call and the saved arguments. */
     private Object[] withCall(Object[] locals) {
         int slots = 0;
         for (Object local : locals) {
             slots += local == Opcodes.LONG || local == Opcodes.DOUBLE ? 2 : 1;
         }
-        Object[] extended = new Object[locals.length + (callSlot - slots) + 1];
+        int padding = callSlot - slots;
+        Object[] extended = new Object[locals.length + padding + 1 + savedLocals.length];
         System.arraycopy(locals, 0, extended, 0, locals.length);
-        for (int i = locals.length; i < extended.length - 1; i++) {
+        for (int i = locals.length; i < locals.length + padding; i++) {
             extended[i] = Opcodes.TOP;
         }
-        extended[extended.length - 1] = OBJECT;
+        extended[locals.length + padding] = OBJECT;
+        System.arraycopy(savedLocals, 0, extended, locals.length + padding + 1, savedLocals.length);
         return extended;
     }
 
-    /** The locals at {@code exit}: the entry locals, the call, what was thrown and what was returned. */
+    /** The locals at {@code exit}: the entry locals, the call, the saved arguments, what was thrown and returned. */
     private Object[] exitLocals() {
         Object[] withCall = withCall(entryLocals);
         boolean returns = result.getSort() != Type.VOID;

@@ -97,6 +97,16 @@ class ClassWeaverTest {
     }
 
     @Test
+    void eachAttemptStartsFromTheArgumentsOfTheCallEvenIfTheBodyAssignedToItsParameters() throws Throwable {
+        Object service = woven(Set.of());
+        engine.retries = 2;
+
+        assertThat(call(service, "reassigns", "a", 0L, 2)).isEqualTo("ax1");
+
+        assertThat(runs(service)).containsExactly("constructor", "reassigns", "reassigns", "reassigns");
+    }
+
+    @Test
     void whatTheBodyThrowsReachesTheCallerThroughTheEngine() throws Throwable {
         Object service = woven(Set.of());
 

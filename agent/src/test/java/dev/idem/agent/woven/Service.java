@@ -91,6 +91,18 @@ public class Service {
         return "ok after " + (runs.size() - 1);
     }
 
+    /** Assigns to its parameters before it fails: each attempt must start from the arguments it was called with. */
+    @Retryable
+    public String reassigns(String value, long number, int failures) {
+        value = value + "x";
+        number++;
+        runs.add("reassigns");
+        if (runs.size() <= failures + 1) {
+            throw new IllegalStateException("attempt " + (runs.size() - 1));
+        }
+        return value + number;
+    }
+
     /** A loop, a handler of its own and early returns, so the body's own frames are exercised. */
     @Idempotent
     public int branches(int n) {
