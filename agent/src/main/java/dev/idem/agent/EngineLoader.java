@@ -9,12 +9,14 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
@@ -34,31 +36,38 @@ final class EngineLoader {
     private static final String ENGINE = "idem/engine/";
     private static final String ENGINE_CLASS = "dev.idem.agent.engine.AgentEngine";
     private static final String COMPLETE = ".complete";
+    /**
+     * The engine's class loader searches its jars in order, opening each on the way. The engine's own jars
+     * and Jackson's, which every start loads classes from, come first, so the jars of the stores that are
+     * not used (H2, the PostgreSQL and MariaDB drivers, Lettuce, Netty, Kafka) are never opened for them.
+     */
+    private static final Comparator<String> STARTUP_FIRST = new Comparator<>() {
+        @Override
+        public int compare(String one, String other) {
+            int byRank = Integer.compare(rank(one), rank(other));
+            return byRank != 0 ? byRank : one.compareTo(other);
+        }
+
+        private int rank(String jar) {
+            return jar.startsWith("idem-") ? 0 : jar.startsWith("jackson-") ? 1 : 2;
+        }
+    };
 
     private EngineLoader() {
-    }
-
-    /** The unpacked copy of idem-annotations, which the weaver reads annotation types from. */
-    static Path annotationsJar() throws IOException {
-        return unpack(agentJar()).resolve(BOOTSTRAP).resolve("idem-annotations.jar");
     }
 
     /** The engine object (the bridge's dispatcher), configured (not yet started) with the settings sources. */
     static Object configure(Instrumentation instrumentation, Map<String, String> agentArguments, Map<String, String> file)
             throws IOException {
         Path unpacked = unpack(agentJar());
-        try (Stream<Path> jars = Files.list(unpacked.resolve(BOOTSTRAP))) {
-            for (Path jar : (Iterable<Path>) jars.sorted()::iterator) {
-                instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
-            }
+        for (Path jar : jars(unpacked.resolve(BOOTSTRAP), Comparator.naturalOrder())) {
+            instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
         }
         List<URL> engineJars = new ArrayList<>();
-        try (Stream<Path> jars = Files.list(unpacked.resolve(ENGINE))) {
-            for (Path jar : (Iterable<Path>) jars.sorted()::iterator) {
-                engineJars.add(jar.toUri().toURL());
-            }
+        for (Path jar : jars(unpacked.resolve(ENGINE), STARTUP_FIRST)) {
+            engineJars.add(jar.toUri().toURL());
         }
-        URLClassLoader loader = new URLClassLoader("idem-engine", engineJars.toArray(URL[]::new),
+        URLClassLoader loader = new URLClassLoader("idem-engine", engineJars.toArray(new URL[0]),
                 ClassLoader.getPlatformClassLoader());
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -76,13 +85,32 @@ final class EngineLoader {
         }
     }
 
+    /**
+     * The jars in {@code directory}, in {@code order} of their names. Plain loops here and on the rest of
+     * the startup path: linking the first lambda or stream costs the application's main thread tens of ms.
+     */
+    private static List<Path> jars(Path directory, Comparator<String> order) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+            for (Path entry : entries) {
+                names.add(entry.getFileName().toString());
+            }
+        }
+        names.sort(order);
+        List<Path> jars = new ArrayList<>(names.size());
+        for (String name : names) {
+            jars.add(directory.resolve(name));
+        }
+        return jars;
+    }
+
     private static Map<String, String> idemSystemProperties() {
         Map<String, String> properties = new java.util.TreeMap<>();
-        System.getProperties().forEach((key, value) -> {
-            if (key instanceof String && ((String) key).startsWith("idem.")) {
-                properties.put((String) key, String.valueOf(value));
+        for (Map.Entry<Object, Object> property : System.getProperties().entrySet()) {
+            if (property.getKey() instanceof String && ((String) property.getKey()).startsWith("idem.")) {
+                properties.put((String) property.getKey(), String.valueOf(property.getValue()));
             }
-        });
+        }
         return properties;
     }
 
@@ -95,7 +123,7 @@ final class EngineLoader {
     }
 
     private static Path unpack(Path agentJar) throws IOException {
-        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_");
+        String user = safeName(System.getProperty("user.name", "user"));
         Path cache = Path.of(System.getProperty("java.io.tmpdir"), "idem-agent-" + user);
         createPrivateDirectory(cache);
         String version = String.valueOf(EngineLoader.class.getPackage().getImplementationVersion());
@@ -134,6 +162,18 @@ final class EngineLoader {
         return target;
     }
 
+    /** {@code name} with every character but letters, digits, {@code _}, {@code .} and {@code -} made {@code _}. */
+    private static String safeName(String name) {
+        StringBuilder safe = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean kept = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.'
+                    || c == '-';
+            safe.append(kept ? c : '_');
+        }
+        return safe.toString();
+    }
+
     private static void createPrivateDirectory(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
             try {
@@ -153,7 +193,7 @@ final class EngineLoader {
 
     private static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
                 try {
                     Files.delete(path);
                 } catch (IOException e) {

@@ -52,7 +52,6 @@ public final class IdemAgent {
             return;
         }
         long begin = System.nanoTime();
-        loadApplicationDrivers();
         Object engine;
         try {
             Map<String, String> agentArguments = AgentArguments.parse(arguments);
@@ -70,14 +69,21 @@ public final class IdemAgent {
             return;
         }
         try {
+            if (call(engine, "jdbcStore")) {
+                loadApplicationDrivers();
+            }
             Class<?> bridge = Class.forName(BRIDGE, true, null);
             List<String> pointcuts = call(engine, "pointcutMethods");
             List<String> packages = call(engine, "instrumentedPackages");
-            CompletableFuture<Void> weaving = Weaver.install(instrumentation, bridge, EngineLoader.annotationsJar(),
-                    pointcuts, packages, attached);
+            CompletableFuture<Void> weaving = Weaver.install(instrumentation, bridge, pointcuts, packages, attached);
             started = true;
-            Thread starter = new Thread(() -> startEngine(engine, bridge, weaving, begin, attached, pointcuts),
-                    "idem-agent-start");
+            // an anonymous class, not a lambda: linking the first lambda costs the main thread tens of ms
+            Thread starter = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    startEngine(engine, bridge, weaving, begin, attached, pointcuts);
+                }
+            }, "idem-agent-start");
             starter.setDaemon(true);
             starter.start();
         } catch (Throwable fault) {

@@ -1,155 +1,117 @@
 package dev.idem.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.isNative;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
+import dev.idem.agent.bootstrap.IdemBridge;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.lang.instrument.ClassFileTransformer;
-import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.matcher.ElementMatchers;
 
 /**
- * Installs the weaving: methods annotated with {@code @Idempotent} or {@code @Retryable} (matched by
- * annotation name, so the annotation classes are never loaded) and methods named by pointcuts get
- * {@link IdemAdvice}. The annotations' class files are read from the agent's own copy, because class
- * files appended to the bootstrap search path are not visible as resources. A cheap filter looks for the annotations' names in each class file before ByteBuddy
- * parses it, so classes that cannot match cost a byte scan. When attached to a running JVM, the classes
- * already loaded are retransformed.
+ * The class file transformer: methods annotated with {@code @Idempotent} or {@code @Retryable} (matched by
+ * annotation name, so the annotation classes are never loaded) and methods named by pointcuts are woven by
+ * {@link ClassWeaver} as their classes load. A walk of the constant pool for the annotations' descriptors
+ * skips, before any parsing, the classes that cannot match. Started with {@code -javaagent} the transformer is not
+ * retransformation-capable, which is much cheaper for the JVM; attached to a running JVM it is, and the
+ * classes already loaded are retransformed. Weaving errors are logged and leave the class unwoven.
+ * Thread-safe.
  */
-final class Weaver {
+final class Weaver implements ClassFileTransformer {
 
     private static final String IDEMPOTENT = "dev.idem.annotation.Idempotent";
     private static final String RETRYABLE = "dev.idem.annotation.Retryable";
-    private static final long READY_TIMEOUT_SECONDS = 60;
     private static final byte[][] MARKERS = {
-        ("L" + IDEMPOTENT.replace('.', '/') + ";").getBytes(StandardCharsets.UTF_8),
-        ("L" + RETRYABLE.replace('.', '/') + ";").getBytes(StandardCharsets.UTF_8),
+        ClassWeaver.IDEMPOTENT.getBytes(StandardCharsets.UTF_8),
+        ClassWeaver.RETRYABLE.getBytes(StandardCharsets.UTF_8),
     };
 
-    private final Set<String> pointcutClasses = new HashSet<>();
-    private final List<String> pointcutMethods;
+    private final Instrumentation instrumentation;
+    private final Module bridge;
+    private final Map<String, Set<String>> pointcutMethods = new HashMap<>();
     private final List<String> packages;
+    private final boolean rereadRetransformed;
 
-    private Weaver(List<String> pointcutMethods, List<String> packages) {
-        this.pointcutMethods = pointcutMethods;
+    private Weaver(Instrumentation instrumentation, Module bridge, List<String> pointcuts, List<String> packages,
+            boolean attached) {
+        this.instrumentation = instrumentation;
+        this.bridge = bridge;
         this.packages = packages;
-        for (String pointcut : pointcutMethods) {
-            pointcutClasses.add(pointcut.substring(0, pointcut.indexOf('#')).replace('.', '/'));
-        }
-    }
-
-    /** The methods to weave; built on the background thread, with ByteBuddy. */
-    private ElementMatcher.Junction<MethodDescription> methods() {
-        ElementMatcher.Junction<MethodDescription> configured = none();
-        for (String pointcut : pointcutMethods) {
+        // before Java 19 the bytes a retransformation hands over lack MethodParameters (JDK-8240908), so the
+        // class file is read again to keep the parameter names that key expressions use
+        this.rereadRetransformed = attached && Runtime.version().feature() < 19;
+        for (String pointcut : pointcuts) {
             int hash = pointcut.indexOf('#');
             String method = pointcut.substring(hash + 1);
             int open = method.indexOf('(');
-            configured = configured.or(ElementMatchers.<MethodDescription>isDeclaredBy(named(pointcut.substring(0, hash)))
-                    .and(named(open < 0 ? method : method.substring(0, open))));
+            pointcutMethods.computeIfAbsent(pointcut.substring(0, hash).replace('.', '/'), type -> new HashSet<>())
+                    .add(open < 0 ? method : method.substring(0, open));
         }
-        return isMethod().and(not(isAbstract())).and(not(isNative()))
-                .and(isAnnotatedWith(named(IDEMPOTENT)).or(isAnnotatedWith(named(RETRYABLE))).or(configured));
     }
 
     /**
-     * Registers the weaving transformer at once, and builds ByteBuddy on a background thread; a class that
-     * needs weaving before ByteBuddy is ready waits for it. With {@code attached}, the classes already
-     * loaded are woven too.
+     * Registers the transformer. With {@code attached}, it is retransformation-capable and the classes
+     * already loaded that declare a method to weave are retransformed, on a background thread.
      *
-     * @return completes when ByteBuddy is ready (exceptionally if it could not be built)
+     * @param pointcuts the pointcuts' methods, as {@code com.x.Billing#charge} or {@code com.x.Billing#charge(int)}
+     * @param packages the package prefixes to weave; empty means all
+     * @return completes when the classes already loaded are woven (at once without {@code attached})
      */
-    static CompletableFuture<Void> install(Instrumentation instrumentation, Class<?> bridge, Path annotationsJar,
-            List<String> pointcutMethods, List<String> packages, boolean attached) {
-        Weaver weaver = new Weaver(pointcutMethods, packages);
-        CompletableFuture<ClassFileTransformer> byteBuddy = new CompletableFuture<>();
-        ClassFileTransformer filtered = new ClassFileTransformer() {
-            @Override
-            public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
-                    byte[] bytes) throws IllegalClassFormatException {
-                if (className == null || !weaver.candidate(className, bytes)) {
-                    return null;
-                }
-                ClassFileTransformer ready;
-                try {
-                    ready = byteBuddy.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                } catch (ExecutionException | TimeoutException e) {
-                    IdemAgent.log().log(System.Logger.Level.ERROR, "Idem agent: cannot weave " + className.replace('/', '.')
-                            + "; it runs unwoven", e);
-                    return null;
-                }
-                return ready.transform(loader, className, redefined, domain, bytes);
-            }
-        };
-        instrumentation.addTransformer(filtered, true);
-        return CompletableFuture.runAsync(() -> {
-            try {
-                byteBuddy.complete(weaver.byteBuddy(instrumentation, bridge, annotationsJar, attached));
-            } catch (IOException | RuntimeException e) {
-                byteBuddy.completeExceptionally(e);
-                throw new IllegalStateException("cannot build the weaver", e);
-            }
-            if (attached) {
-                weaver.retransformLoaded(instrumentation);
-            }
-        }, runnable -> {
+    static CompletableFuture<Void> install(Instrumentation instrumentation, Class<?> bridge, List<String> pointcuts,
+            List<String> packages, boolean attached) {
+        Weaver weaver = new Weaver(instrumentation, bridge.getModule(), pointcuts, packages, attached);
+        instrumentation.addTransformer(weaver, attached);
+        if (!attached) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(weaver::retransformLoaded, runnable -> {
             Thread thread = new Thread(runnable, "idem-agent-weaver");
             thread.setDaemon(true);
             thread.start();
         });
     }
 
-    private ClassFileTransformer byteBuddy(Instrumentation instrumentation, Class<?> bridge, Path annotationsJar,
-            boolean attached) throws IOException {
-        ElementMatcher.Junction<MethodDescription> methods = methods();
-        return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                .disableClassFormatChanges()
-                .assureReadEdgeTo(instrumentation, bridge)
-                .with(AgentBuilder.LocationStrategy.ForClassLoader.STRONG
-                        .withFallbackTo(ClassFileLocator.ForJarFile.of(annotationsJar.toFile())))
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
-                .with(attached && Runtime.version().feature() < 19
-                        // before Java 19 the bytes a retransformation hands over lack MethodParameters
-                        // (JDK-8240908), so the class file is read again to keep the parameter names
-                        ? AgentBuilder.ClassFileBufferStrategy.Default.DISCARDING
-                        : AgentBuilder.ClassFileBufferStrategy.Default.RETAINING)
-                .with(new Logging())
-                .ignore(none())
-                .type(ElementMatchers.<TypeDescription>any())
-                .transform((builder, type, loader, module, domain) -> builder.visit(Advice.to(IdemAdvice.class).on(methods)))
-                .makeRaw();
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+            ProtectionDomain domain, byte[] bytes) {
+        if (className == null || !candidate(className, bytes)) {
+            return null;
+        }
+        try {
+            byte[] classFile = redefined != null && rereadRetransformed ? original(loader, className, bytes) : bytes;
+            byte[] woven = ClassWeaver.weave(classFile, pointcutMethods.getOrDefault(className, Set.of()));
+            if (woven == null) {
+                return null;
+            }
+            if (module.isNamed() && !module.canRead(bridge)) {
+                instrumentation.redefineModule(module, Set.of(bridge), Map.of(), Map.of(), Set.of(), Map.of());
+            }
+            IdemBridge.markWoven(className.replace('/', '.'));
+            IdemAgent.log().log(System.Logger.Level.DEBUG, "Idem agent: wove {0}", className.replace('/', '.'));
+            return woven;
+        } catch (Throwable e) {
+            IdemAgent.log().log(System.Logger.Level.ERROR, "Idem agent: cannot weave " + className.replace('/', '.')
+                    + "; it runs unwoven", e);
+            return null;
+        }
+    }
+
+    private static byte[] original(ClassLoader loader, String className, byte[] retransformed) throws IOException {
+        if (loader == null) {
+            return retransformed;
+        }
+        try (InputStream in = loader.getResourceAsStream(className + ".class")) {
+            return in == null ? retransformed : in.readAllBytes();
+        }
     }
 
     private boolean candidate(String internalName, byte[] bytes) {
@@ -157,21 +119,22 @@ final class Weaver {
                 || internalName.startsWith("java/") || internalName.startsWith("jdk/") || internalName.startsWith("sun/")) {
             return false;
         }
-        if (pointcutClasses.contains(internalName)) {
+        if (pointcutMethods.containsKey(internalName)) {
             return true;
         }
-        if (!packages.isEmpty() && packages.stream().noneMatch(prefix -> internalName.replace('/', '.').startsWith(prefix))) {
-            return false;
-        }
-        for (byte[] marker : MARKERS) {
-            if (contains(bytes, marker)) {
+        return (packages.isEmpty() || included(internalName.replace('/', '.'))) && mentionsAnnotations(bytes);
+    }
+
+    private boolean included(String className) {
+        for (String prefix : packages) {
+            if (className.startsWith(prefix)) {
                 return true;
             }
         }
         return false;
     }
 
-    private void retransformLoaded(Instrumentation instrumentation) {
+    private void retransformLoaded() {
         List<Class<?>> woven = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             if (instrumentation.isModifiableClass(type) && declaresWovenMethod(type)) {
@@ -188,8 +151,7 @@ final class Weaver {
     }
 
     private boolean declaresWovenMethod(Class<?> type) {
-        String internalName = type.getName().replace('.', '/');
-        if (pointcutClasses.contains(internalName)) {
+        if (pointcutMethods.containsKey(type.getName().replace('.', '/'))) {
             return true;
         }
         if (type.getClassLoader() == null || type.getName().startsWith("dev.idem.agent.")) {
@@ -210,37 +172,60 @@ final class Weaver {
         return false;
     }
 
-    private static boolean contains(byte[] bytes, byte[] marker) {
-        byte first = marker[0];
-        int last = bytes.length - marker.length;
-        outer:
-        for (int i = 0; i <= last; i++) {
-            if (bytes[i] != first) {
-                continue;
-            }
-            for (int j = 1; j < marker.length; j++) {
-                if (bytes[i + j] != marker[j]) {
-                    continue outer;
+    /**
+     * Whether the class file's constant pool holds one of the annotations' descriptors. Walking the pool
+     * compares only the UTF-8 entries of the right length, several times cheaper than scanning every byte,
+     * and this runs for every class the application loads. An unknown entry (a newer class file format)
+     * answers {@code true}, leaving the decision to the weaver.
+     */
+    static boolean mentionsAnnotations(byte[] classFile) {
+        try {
+            int count = u2(classFile, 8);
+            int at = 10;
+            for (int index = 1; index < count; index++) {
+                switch (classFile[at]) {
+                    case 1:
+                        int length = u2(classFile, at + 1);
+                        for (byte[] marker : MARKERS) {
+                            if (length == marker.length && equal(classFile, at + 3, marker)) {
+                                return true;
+                            }
+                        }
+                        at += 3 + length;
+                        break;
+                    case 3: case 4: case 9: case 10: case 11: case 12: case 17: case 18:
+                        at += 5;
+                        break;
+                    case 5: case 6:
+                        at += 9;
+                        index++;
+                        break;
+                    case 7: case 8: case 16: case 19: case 20:
+                        at += 3;
+                        break;
+                    case 15:
+                        at += 4;
+                        break;
+                    default:
+                        return true;
                 }
             }
-            return true;
+            return false;
+        } catch (ArrayIndexOutOfBoundsException truncated) {
+            return false;
         }
-        return false;
     }
 
-    /** Logs what was woven, and weaving errors, instead of letting them pass silently. */
-    private static final class Logging extends AgentBuilder.Listener.Adapter {
-        @Override
-        public void onTransformation(TypeDescription type, ClassLoader loader, net.bytebuddy.utility.JavaModule module,
-                boolean loaded, net.bytebuddy.dynamic.DynamicType dynamicType) {
-            dev.idem.agent.bootstrap.IdemBridge.markWoven(type.getName());
-            IdemAgent.log().log(System.Logger.Level.DEBUG, "Idem agent: wove {0}", type.getName());
-        }
+    private static int u2(byte[] bytes, int at) {
+        return (bytes[at] & 0xFF) << 8 | bytes[at + 1] & 0xFF;
+    }
 
-        @Override
-        public void onError(String typeName, ClassLoader loader, net.bytebuddy.utility.JavaModule module, boolean loaded,
-                Throwable error) {
-            IdemAgent.log().log(System.Logger.Level.ERROR, "Idem agent: cannot weave " + typeName + "; it runs unwoven", error);
+    private static boolean equal(byte[] bytes, int at, byte[] marker) {
+        for (int i = 0; i < marker.length; i++) {
+            if (bytes[at + i] != marker[i]) {
+                return false;
+            }
         }
+        return true;
     }
 }

@@ -1,5 +1,6 @@
 package dev.idem.agent.engine;
 
+import dev.idem.Codec;
 import dev.idem.DeferredWorker;
 import dev.idem.Idem;
 import dev.idem.IdempotencyPolicy;
@@ -29,13 +30,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AgentEngine implements Dispatcher {
 
-    private static final System.Logger LOG = System.getLogger("dev.idem.agent");
     /**
      * The Kafka client logs its whole configuration at INFO; inside someone else's application only its
      * warnings belong in the log (unless the application configured that logger itself). Held here
-     * because java.util.logging forgets the level of a logger nobody references.
+     * because java.util.logging forgets the level of a logger nobody references; set when the engine
+     * starts, so that logging is not set up on the application's main thread.
      */
-    private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
+    private java.util.logging.Logger kafkaLog;
 
     private final Settings settings;
     private final Map<String, Class<?>> seenClasses = new ConcurrentHashMap<>();
@@ -72,15 +73,18 @@ public final class AgentEngine implements Dispatcher {
      */
     public void start() {
         store = Stores.open(settings);
+        Codec codec = settings.codec();
+        warmUp(codec);
         Idem.Builder builder = Idem.builder()
                 .store(store)
                 .node(settings.node())
-                .codec(settings.codec())
+                .codec(codec)
                 .purgeInterval(settings.purgeInterval())
                 .renewLeases(settings.renewLeases());
         if (settings.processingLog()) {
-            if (KAFKA_LOG.getLevel() == null) {
-                KAFKA_LOG.setLevel(java.util.logging.Level.WARNING);
+            kafkaLog = java.util.logging.Logger.getLogger("org.apache.kafka");
+            if (kafkaLog.getLevel() == null) {
+                kafkaLog.setLevel(java.util.logging.Level.WARNING);
             }
             KafkaProcessingLog.Builder log = KafkaProcessingLog.builder()
                     .bootstrapServers(settings.kafkaBootstrapServers())
@@ -111,6 +115,16 @@ public final class AgentEngine implements Dispatcher {
         }
     }
 
+    /**
+     * Jackson builds its serialization and deserialization machinery on first use, which is most of what the
+     * first call of any woven method would spend in the codec. Doing it here, on the engine's own thread,
+     * keeps it off the application's threads.
+     */
+    private static void warmUp(Codec codec) {
+        codec.validate(String.class);
+        codec.decode(codec.encode("idem", String.class), String.class);
+    }
+
     /** The methods named by pointcuts, as {@code com.x.Billing#charge} or {@code com.x.Billing#charge(int)}. */
     public List<String> pointcutMethods() {
         List<String> methods = new ArrayList<>();
@@ -118,6 +132,14 @@ public final class AgentEngine implements Dispatcher {
             methods.add(pointcut.method());
         }
         return methods;
+    }
+
+    /**
+     * Whether the store is a JDBC database: the agent then lets {@code DriverManager} find the application's
+     * drivers before the store asks for one.
+     */
+    public boolean jdbcStore() {
+        return settings.store().startsWith("jdbc:");
     }
 
     /** The package prefixes the agent weaves; empty means all. */
@@ -161,7 +183,7 @@ public final class AgentEngine implements Dispatcher {
         } catch (IdempotencyException documented) {
             throw documented;
         } catch (RuntimeException | Error fault) {
-            LOG.log(Level.ERROR, "Idem agent: internal fault starting a call of " + registration.name
+            log().log(Level.ERROR, "Idem agent: internal fault starting a call of " + registration.name
                     + "; the call was not run", fault);
             throw new IdempotencyStoreException(null, "internal fault of the Idem agent starting " + registration.name
                     + " (" + fault + "); the call was not run; see the log", fault);
@@ -206,13 +228,13 @@ public final class AgentEngine implements Dispatcher {
             Pointcut pointcut = settings.pointcutFor(method);
             IdempotentMethod registered = pointcut == null ? idem.method(method)
                     : idem.method(method, pointcut.idempotency(type.getClassLoader()), pointcut.retry(type.getClassLoader()));
-            LOG.log(Level.INFO, "Idem agent: {0} is {1}", name, describe(registered));
+            log().log(Level.INFO, "Idem agent: {0} is {1}", name, describe(registered));
             return new Registration(name, registered, null);
         } catch (IdempotencyConfigurationException e) {
-            LOG.log(Level.ERROR, "Idem agent: " + e.getMessage() + "; every call of it fails until this is fixed");
+            log().log(Level.ERROR, "Idem agent: " + e.getMessage() + "; every call of it fails until this is fixed");
             return new Registration(name, null, e);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "Idem agent: cannot register " + name + "; every call of it fails", e);
+            log().log(Level.ERROR, "Idem agent: cannot register " + name + "; every call of it fails", e);
             return new Registration(name, null, new IdempotencyConfigurationException("the Idem agent cannot register "
                     + name + ": " + e, e));
         }
@@ -224,6 +246,11 @@ public final class AgentEngine implements Dispatcher {
         return (idempotency == null ? "" : "idempotent (namespace " + method.namespace() + ", ttl " + idempotency.ttl() + ")")
                 + (idempotency != null && retry != null ? " and " : "")
                 + (retry == null ? "" : "retryable (" + retry.maxAttempts() + " attempts)");
+    }
+
+    /** The agent's logger, looked up on use so that logging is not set up on the application's main thread. */
+    private static System.Logger log() {
+        return System.getLogger("dev.idem.agent");
     }
 
     /** A method's registration, or why it failed. */

@@ -3,7 +3,8 @@ package dev.idem.agent.engine;
 import dev.idem.Codec;
 import dev.idem.Durations;
 import dev.idem.JsonCodec;
-import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Collections;
@@ -87,23 +88,36 @@ final class Settings {
         for (String key : AGENT_SIDE) {
             byEnvironmentName.put(environmentName(key), key);
         }
-        environment.forEach((name, value) -> {
-            String key = byEnvironmentName.get(name);
+        // plain loops: the agent calls this on the application's main thread, before any lambda is linked
+        for (Map.Entry<String, String> variable : environment.entrySet()) {
+            String key = byEnvironmentName.get(variable.getKey());
             if (key != null) {
-                merged.put(key, value);
+                merged.put(key, variable.getValue());
             }
-        });
-        systemProperties.forEach((key, value) -> {
-            if (key.startsWith("idem.")) {
-                merged.put(key, value);
+        }
+        for (Map.Entry<String, String> property : systemProperties.entrySet()) {
+            if (property.getKey().startsWith("idem.")) {
+                merged.put(property.getKey(), property.getValue());
             }
-        });
+        }
         return parse(merged);
     }
 
     /** {@code idem.jdbc.tablePrefix} is read from {@code IDEM_JDBC_TABLE_PREFIX}. */
     static String environmentName(String key) {
-        return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(java.util.Locale.ROOT);
+        StringBuilder name = new StringBuilder(key.length() + 4);
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (i > 0 && Character.isUpperCase(c) && isLowerOrDigit(key.charAt(i - 1))) {
+                name.append('_');
+            }
+            name.append(c == '.' ? '_' : c);
+        }
+        return name.toString().toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static boolean isLowerOrDigit(char c) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
     }
 
     /**
@@ -136,7 +150,9 @@ final class Settings {
             }
         }
         Map<String, Pointcut> pointcuts = new LinkedHashMap<>();
-        pointcutAttributes.forEach((name, attributes) -> pointcuts.put(name, Pointcut.parse(name, attributes)));
+        for (Map.Entry<String, Map<String, String>> pointcut : pointcutAttributes.entrySet()) {
+            pointcuts.put(pointcut.getKey(), Pointcut.parse(pointcut.getKey(), pointcut.getValue()));
+        }
         Settings settings = new Settings(values, Collections.unmodifiableMap(pointcuts));
         settings.validate();
         return settings;
@@ -144,7 +160,7 @@ final class Settings {
 
     private void validate() {
         validateStore();
-        node();
+        configuredNode();
         maxValueBytes();
         purgeInterval();
         renewLeases();
@@ -275,11 +291,30 @@ final class Settings {
         return values.get(STORE_PASSWORD);
     }
 
+    /**
+     * This JVM's id: the setting, else {@code pid@host} as {@code RuntimeMXBean.getName()} gives it, built
+     * without loading java.management and, since the host name may need a lookup, only when asked for (by
+     * the engine as it starts, off the application's startup path).
+     */
     String node() {
+        String node = configuredNode();
+        if (node == null) {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+            String runtime = ProcessHandle.current().pid() + "@" + host;
+            return runtime.length() > 100 ? runtime.substring(0, 100) : runtime;
+        }
+        return node;
+    }
+
+    private String configuredNode() {
         String node = values.get(NODE);
         if (node == null || node.isEmpty()) {
-            String runtime = ManagementFactory.getRuntimeMXBean().getName();
-            return runtime.length() > 100 ? runtime.substring(0, 100) : runtime;
+            return null;
         }
         if (node.length() > 100) {
             throw new IllegalArgumentException("setting " + NODE + " is " + node.length() + " characters long; at most 100");
