@@ -95,6 +95,23 @@ public final class Idem implements AutoCloseable {
     }
 
     /**
+     * The node id used when none is set: {@code pid@host}, the host from {@code HOSTNAME}, else a lookup
+     * of the local host name; at most 100 characters.
+     */
+    public static String defaultNode() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        String node = ProcessHandle.current().pid() + "@" + host;
+        return node.length() > 100 ? node.substring(0, 100) : node;
+    }
+
+    /**
      * The registered form of {@code method}, from its {@link Idempotent} and {@link Retryable}
      * annotations; registered once, then cached.
      *
@@ -410,19 +427,6 @@ public final class Idem implements AutoCloseable {
         /** The engine. */
         public Idem build() {
             return new Idem(this);
-        }
-
-        private static String defaultNode() {
-            String host = System.getenv("HOSTNAME");
-            if (host == null || host.isBlank()) {
-                try {
-                    host = InetAddress.getLocalHost().getHostName();
-                } catch (UnknownHostException e) {
-                    host = "localhost";
-                }
-            }
-            String node = ProcessHandle.current().pid() + "@" + host;
-            return node.length() > 100 ? node.substring(0, 100) : node;
         }
     }
 }

@@ -35,6 +35,9 @@ final class WovenMethod extends MethodVisitor {
     private static final String OBJECT = "java/lang/Object";
     private static final String THROWABLE = "java/lang/Throwable";
     private static final Object[] NO_STACK = {};
+    /** The wrapper class of each primitive, indexed by {@link Type#getSort()} (BOOLEAN 1 to DOUBLE 8). */
+    private static final String[] WRAPPERS = {null, "java/lang/Boolean", "java/lang/Character", "java/lang/Byte",
+        "java/lang/Short", "java/lang/Integer", "java/lang/Float", "java/lang/Long", "java/lang/Double"};
 
     private final String owner;
     private final String method;
@@ -257,26 +260,11 @@ final class WovenMethod extends MethodVisitor {
     }
 
     private static String wrapper(Type primitive) {
-        switch (primitive.getSort()) {
-            case Type.BOOLEAN:
-                return "java/lang/Boolean";
-            case Type.CHAR:
-                return "java/lang/Character";
-            case Type.BYTE:
-                return "java/lang/Byte";
-            case Type.SHORT:
-                return "java/lang/Short";
-            case Type.INT:
-                return "java/lang/Integer";
-            case Type.FLOAT:
-                return "java/lang/Float";
-            case Type.LONG:
-                return "java/lang/Long";
-            case Type.DOUBLE:
-                return "java/lang/Double";
-            default:
-                throw new IllegalArgumentException("not a primitive type: " + primitive);
+        int sort = primitive.getSort();
+        if (sort < Type.BOOLEAN || sort > Type.DOUBLE) {
+            throw new IllegalArgumentException("not a primitive type: " + primitive);
         }
+        return WRAPPERS[sort];
     }
 
     private void frame(Object[] locals, Object[] stack) {

@@ -2,9 +2,8 @@ package dev.idem.agent.engine;
 
 import dev.idem.Codec;
 import dev.idem.Durations;
+import dev.idem.Idem;
 import dev.idem.JsonCodec;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Collections;
@@ -292,23 +291,13 @@ final class Settings {
     }
 
     /**
-     * This JVM's id: the setting, else {@code pid@host} as {@code RuntimeMXBean.getName()} gives it, built
-     * without loading java.management and, since the host name may need a lookup, only when asked for (by
-     * the engine as it starts, off the application's startup path).
+     * This JVM's id: the setting, else {@link Idem#defaultNode()} ({@code pid@host}), which does not load
+     * java.management and, since the host name may need a lookup, is only asked for by the engine as it
+     * starts, off the application's startup path.
      */
     String node() {
         String node = configuredNode();
-        if (node == null) {
-            String host;
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (UnknownHostException e) {
-                host = "localhost";
-            }
-            String runtime = ProcessHandle.current().pid() + "@" + host;
-            return runtime.length() > 100 ? runtime.substring(0, 100) : runtime;
-        }
-        return node;
+        return node == null ? Idem.defaultNode() : node;
     }
 
     private String configuredNode() {
