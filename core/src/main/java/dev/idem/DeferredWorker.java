@@ -32,12 +32,14 @@ import java.util.function.Function;
  * A job whose class, method or target cannot be found, or whose arguments no longer decode, goes
  * {@code DEAD} with the reason; the other jobs go on. Leases of running jobs are renewed like any call's.
  *
- * <p>A worker holds at most {@code threads + batchSize} claimed jobs: the ones running and up to a batch
- * waiting for a thread. It claims again as soon as there is room for {@code min(threads, batchSize)} jobs or
- * half a batch, whichever is more, up to {@code batchSize} at a time, so a backlog drains at the speed of
- * its threads in few store round trips; it pauses {@code pollInterval} only after a poll that found
- * nothing due. A job that waited for a
- * thread longer than a third of its lease has the lease renewed before it runs, and is skipped if the
+ * <p>A worker holds at most {@code threads + batchSize} claimed jobs, each on a thread of its own, of
+ * which at most {@code threads} run their method at once: a job takes a turn before an attempt and gives it
+ * back when the attempt's method returns, so that recording outcomes (grouped by the store when several
+ * are written at once) and backing off between attempts do not hold up the next job. It claims again as
+ * soon as there is room for {@code min(threads, batchSize)} jobs or half a batch, whichever is more, up
+ * to {@code batchSize} at a time, so a backlog drains at the speed of its threads in few store round
+ * trips; it pauses {@code pollInterval} only after a poll that found nothing due. A job that waited for
+ * its turn longer than a third of its lease has the lease renewed before it runs, and is skipped if the
  * lease was lost meanwhile, so a job never runs on a claim that another worker may have taken over.
  *
  * <p>Create one with {@link #builder(Idem)}, {@link #start()} it, and {@link #close()} it on shutdown:
@@ -60,6 +62,7 @@ public final class DeferredWorker implements AutoCloseable {
     private final Object lock = new Object();
     private final Map<String, Method> methods = new ConcurrentHashMap<>();
     private final Semaphore room;
+    private final Semaphore bodies;
     private final int refill;
     private ThreadPoolExecutor executor;
     private Thread poller;
@@ -75,6 +78,7 @@ public final class DeferredWorker implements AutoCloseable {
         this.lease = builder.lease;
         this.shutdownTimeout = builder.shutdownTimeout;
         this.room = new Semaphore(threads + batchSize);
+        this.bodies = new Semaphore(threads, true);
         this.refill = Math.max(Math.min(threads, batchSize), (batchSize + 1) / 2);
     }
 
@@ -83,14 +87,14 @@ public final class DeferredWorker implements AutoCloseable {
         return new Builder(idem);
     }
 
-    /** Starts polling on a thread of its own, running jobs on {@code threads} threads. */
+    /** Starts polling on a thread of its own, and running jobs, at most {@code threads} at once. */
     public void start() {
         synchronized (lock) {
             if (running) {
                 return;
             }
             running = true;
-            executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+            executor = new ThreadPoolExecutor(threads + batchSize, threads + batchSize, 0, TimeUnit.MILLISECONDS,
                     new LinkedBlockingQueue<>(), runnable -> daemon(runnable, "idem-worker"));
             poller = daemon(this::poll, "idem-worker-poller");
             poller.start();
@@ -105,7 +109,7 @@ public final class DeferredWorker implements AutoCloseable {
     public int runDue() {
         List<DueJob> jobs = idem.store().claimDue(batchSize, lease, idem.node());
         for (DueJob job : jobs) {
-            run(job);
+            run(job, new Turn(null));
         }
         return jobs.size();
     }
@@ -199,11 +203,19 @@ public final class DeferredWorker implements AutoCloseable {
 
         @Override
         public void run() {
+            Turn turn = new Turn(bodies);
             try {
-                if (stillOurs()) {
-                    DeferredWorker.this.run(job);
+                turn.take();
+                if (!running) {
+                    handBack(job);
+                } else if (stillOurs()) {
+                    DeferredWorker.this.run(job, turn);
                 }
+            } catch (InterruptedException stopping) {
+                handBack(job);
+                Thread.currentThread().interrupt();
             } finally {
+                turn.give();
                 room.release();
             }
         }
@@ -226,7 +238,7 @@ public final class DeferredWorker implements AutoCloseable {
         }
     }
 
-    private void run(DueJob job) {
+    private void run(DueJob job, Turn turn) {
         long start = System.nanoTime();
         Invocation invocation;
         try {
@@ -256,14 +268,53 @@ public final class DeferredWorker implements AutoCloseable {
         try {
             method.trySetAccessible();
             registered.resume(job, args, () -> {
+                turn.takeUninterruptibly();
                 try {
                     return method.invoke(target, args);
                 } catch (InvocationTargetException e) {
                     throw Throwables.<Exception>sneaky(e.getCause());
+                } finally {
+                    turn.give();
                 }
             });
         } catch (Throwable outcome) {
             LOG.log(Level.DEBUG, "deferred job {0} ended with {1}", job.key(), outcome);
+        }
+    }
+
+    /**
+     * A job's turn to run its body, one of {@code threads}: taken before the job starts, given back when an
+     * attempt's body returns, so that writing the outcome, and backing off between attempts, do not keep
+     * other jobs from running; taken again by a later attempt. Without turns ({@link #runDue}) it is a no-op.
+     * Used by one thread.
+     */
+    private static final class Turn {
+        private final Semaphore turns;
+        private boolean held;
+
+        Turn(Semaphore turns) {
+            this.turns = turns;
+        }
+
+        void take() throws InterruptedException {
+            if (turns != null && !held) {
+                turns.acquire();
+                held = true;
+            }
+        }
+
+        void takeUninterruptibly() {
+            if (turns != null && !held) {
+                turns.acquireUninterruptibly();
+                held = true;
+            }
+        }
+
+        void give() {
+            if (held) {
+                turns.release();
+                held = false;
+            }
         }
     }
 
@@ -407,7 +458,7 @@ public final class DeferredWorker implements AutoCloseable {
             return this;
         }
 
-        /** Jobs run at once. Default 2. */
+        /** Jobs whose method runs at once. Default 2. */
         public Builder threads(int threads) {
             this.threads = positive(threads, "threads");
             return this;

@@ -82,6 +82,27 @@ class DeferredWorkerTest {
         }
     }
 
+    /** Down until the test brings it up; then every call waits at the gate, counted, until the test opens it. */
+    public static class Transfers {
+        static final AtomicBoolean UP = new AtomicBoolean();
+        static final AtomicInteger INSIDE = new AtomicInteger();
+        static final AtomicInteger MOST_INSIDE = new AtomicInteger();
+        static final AtomicReference<CountDownLatch> GATE = new AtomicReference<>(new CountDownLatch(1));
+
+        @Retryable(maxAttempts = 1, defer = true)
+        public void transfer(String id) throws InterruptedException {
+            if (!UP.get()) {
+                throw new IllegalStateException("bank down");
+            }
+            MOST_INSIDE.accumulateAndGet(INSIDE.incrementAndGet(), Math::max);
+            try {
+                GATE.get().await();
+            } finally {
+                INSIDE.decrementAndGet();
+            }
+        }
+    }
+
     private final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
     private final InMemoryStore store = new InMemoryStore(clock);
     private final Idem idem = Idem.builder().store(store).node("worker-a").build();
@@ -95,6 +116,10 @@ class DeferredWorkerTest {
         Payouts.HELD.set(null);
         Payouts.SENT.clear();
         Payouts.RESERVED.set(0);
+        Transfers.GATE.getAndSet(new CountDownLatch(1)).countDown();
+        Transfers.UP.set(false);
+        Transfers.INSIDE.set(0);
+        Transfers.MOST_INSIDE.set(0);
     }
 
     private String key(String id) {
@@ -255,5 +280,28 @@ class DeferredWorkerTest {
             await().during(500, TimeUnit.MILLISECONDS).atMost(5, TimeUnit.SECONDS)
                     .until(() -> Payouts.SENT.get(queued).get() == 1);
         }
+    }
+
+    @Test
+    void atMostThreadsJobsRunAtOnceWhileTheOtherClaimedJobsWaitForATurn() {
+        for (int i = 0; i < 10; i++) {
+            String id = "transfer-" + i;
+            assertThatThrownBy(() -> weaver.call(new Transfers(), "transfer", id))
+                    .isInstanceOf(IdempotencyDeferredException.class);
+        }
+        Transfers.UP.set(true);
+        clock.advance(Duration.ofHours(2));
+        try (DeferredWorker worker = DeferredWorker.builder(idem).threads(2).batchSize(8)
+                .pollInterval(Duration.ofHours(1)).build()) {
+            worker.start();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> Transfers.INSIDE.get() == 2
+                    && store.countByState().getOrDefault(RecordState.IN_PROGRESS, 0L) > 2);
+            await().during(300, TimeUnit.MILLISECONDS).atMost(5, TimeUnit.SECONDS)
+                    .until(() -> Transfers.INSIDE.get() == 2);
+            Transfers.GATE.get().countDown();
+            await().atMost(30, TimeUnit.SECONDS)
+                    .until(() -> store.countByState().getOrDefault(RecordState.COMPLETED, 0L) == 10);
+        }
+        assertThat(Transfers.MOST_INSIDE).as("jobs inside their body at once, with 2 threads").hasValue(2);
     }
 }

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ForkedWorker implements AutoCloseable {
 
+    /** In a worker's JVM flags, replaced by its name. */
+    static final String WORKER_NAME = "{worker}";
+
     private final String name;
     private final Process process;
     private final Writer commands;
@@ -43,7 +46,9 @@ final class ForkedWorker implements AutoCloseable {
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmFlags());
+        for (String flag : jvmFlags()) {
+            command.add(flag.replace(WORKER_NAME, name));
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), WorkerNode.class.getName(), system.id,
                 location, Integer.toString(settings.threads()), Integer.toString(settings.batchSize()),
                 Long.toString(settings.pollInterval().toMillis()), name));
@@ -51,7 +56,10 @@ final class ForkedWorker implements AutoCloseable {
         return new ForkedWorker(name, process);
     }
 
-    /** This JVM's heap and GC flags, which the workers get too. */
+    /**
+     * This JVM's heap and GC flags, which the workers get too, with {@value #WORKER_NAME} replaced by the
+     * worker's name: {@code -XX:StartFlightRecording=filename=/tmp/{worker}.jfr} records each worker apart.
+     */
     static List<String> jvmFlags() {
         return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(flag -> flag.startsWith("-Xms") || flag.startsWith("-Xmx") || flag.startsWith("-XX:"))

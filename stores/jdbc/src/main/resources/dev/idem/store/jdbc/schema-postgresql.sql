@@ -26,12 +26,17 @@ CREATE TABLE IF NOT EXISTS idem_records (
     invocation      BYTEA,
     has_steps       BOOLEAN      NOT NULL,
     audit_seq       BIGINT       NOT NULL,
-    CONSTRAINT idem_records_pk PRIMARY KEY (record_key)
+    CONSTRAINT idem_records_pk PRIMARY KEY (record_key),
+    -- A record has a next attempt exactly when it is deferred: the due index below relies on it.
+    CONSTRAINT idem_records_due_ck CHECK ((state = 'SCHEDULED') = (next_attempt_at IS NOT NULL))
 );
 
--- Workers poll due deferred jobs: state = 'SCHEDULED' AND next_attempt_at <= now() ... FOR UPDATE SKIP LOCKED.
--- Partial: only deferred jobs are in it, so other records never write to it.
-CREATE INDEX IF NOT EXISTS idem_records_due_idx ON idem_records (next_attempt_at) WHERE state = 'SCHEDULED';
+-- Workers poll due deferred jobs: next_attempt_at <= now() ORDER BY next_attempt_at ... FOR UPDATE SKIP LOCKED.
+-- Partial: only deferred jobs are in it, so other records never write to it. Its predicate names the column
+-- it orders, not the state: without statistics (a new table before autovacuum has analyzed it) PostgreSQL
+-- guesses that few rows match "state = 'SCHEDULED'" and would sort the whole backlog at every poll.
+CREATE INDEX IF NOT EXISTS idem_records_next_attempt_idx ON idem_records (next_attempt_at)
+    WHERE next_attempt_at IS NOT NULL;
 
 -- Purge finds expired records: expires_at <= now(). Partial: running and deferred calls have no expiry.
 CREATE INDEX IF NOT EXISTS idem_records_expiry_idx ON idem_records (expires_at) WHERE expires_at IS NOT NULL;

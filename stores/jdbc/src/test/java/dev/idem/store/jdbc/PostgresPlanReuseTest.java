@@ -24,14 +24,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A grouped completion keeps one plan on PostgreSQL instead of being planned at every execution, which
- * costs more than its writes: after its five custom plans, PostgreSQL runs it on its generic plan. Read
- * from {@code pg_prepared_statements} of the one pooled connection every statement runs on.
+ * The claim of due jobs and the grouped completion each keep one plan on PostgreSQL instead of being
+ * planned at every execution, which costs more than their writes: after its five custom plans, PostgreSQL
+ * runs each on its generic plan, whether or not the tables have statistics. Read from
+ * {@code pg_prepared_statements} of the one pooled connection every statement runs on. Without
+ * statistics the claim still reads due jobs in order from the index instead of sorting the backlog.
  */
 class PostgresPlanReuseTest {
 
     private static final int ROUNDS = 20;
     private static final int BATCH = 4;
+    private static final int BACKLOG = 40_000;
     private static final Duration LEASE = Duration.ofSeconds(30);
 
     private final String url = TestDatabases.postgresUrl();
@@ -60,9 +63,44 @@ class PostgresPlanReuseTest {
     }
 
     @Test
-    void groupedCompletionsAreNotPlannedAgainAtEveryExecution() throws SQLException {
+    void claimsAndGroupedCompletionsAreNotPlannedAgainAtEveryExecution() throws SQLException {
+        claimAndCompleteInRounds(false);
+    }
+
+    @Test
+    void onAnalyzedTablesClaimsAndGroupedCompletionsAreNotPlannedAgainEither() throws SQLException {
+        claimAndCompleteInRounds(true);
+    }
+
+    @Test
+    void withoutStatisticsTheClaimReadsDueJobsInOrderFromTheIndexInsteadOfSortingTheBacklog() throws SQLException {
+        assertThat(TestDatabases.execute(url, "INSERT INTO " + prefix + "records (record_key, state, last_event, token, "
+                + "attempt, owner_node, created_at, updated_at, next_attempt_at, has_steps, audit_seq, invocation) "
+                + "SELECT 'backlog-' || n, 'SCHEDULED', 'SCHEDULED', 1, 1, 'node-a', now(), now(), "
+                + "now() - n * INTERVAL '1 millisecond', FALSE, 2, '\\x01' FROM generate_series(1, ?) n", BACKLOG))
+                .isEqualTo(BACKLOG);
+        StringBuilder plan = new StringBuilder();
+        try (Connection connection = pool.getConnection();
+             PreparedStatement explain = connection.prepareStatement("EXPLAIN " + operations.claimDue(16))) {
+            explain.setString(1, "node-a");
+            explain.setLong(2, LEASE.toNanos() / 1_000);
+            AuditRow.bind(explain, 3, "node-a", null, null, null);
+            try (ResultSet lines = explain.executeQuery()) {
+                while (lines.next()) {
+                    plan.append(lines.getString(1)).append('\n');
+                }
+            }
+        }
+        assertThat(plan.toString()).contains("Index Scan using " + prefix + "records_next_attempt_idx")
+                .doesNotContain("Bitmap").doesNotContain("Seq Scan");
+    }
+
+    private void claimAndCompleteInRounds(boolean analyzed) throws SQLException {
         for (int i = 0; i < ROUNDS * BATCH; i++) {
             schedule("job-" + i);
+        }
+        if (analyzed) {
+            TestDatabases.execute(url, "ANALYZE " + prefix + "records");
         }
         try (Connection connection = pool.getConnection()) {
             for (int round = 0; round < ROUNDS; round++) {
@@ -76,6 +114,8 @@ class PostgresPlanReuseTest {
                 assertThat(operations.completeAll(connection, group)).containsOnly(true);
             }
             assertThat(plans(connection, "%result = done.result%")).as("grouped completion")
+                    .satisfies(PostgresPlanReuseTest::reused);
+            assertThat(plans(connection, "%LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED%")).as("claim of due jobs")
                     .satisfies(PostgresPlanReuseTest::reused);
         }
         assertThat(store.countByState()).containsOnlyKeys(dev.idem.store.RecordState.COMPLETED);

@@ -44,8 +44,26 @@ class SchemaFilesTest {
     @Test
     void thePostgresqlFileCreatesWorkingTables() throws Exception {
         createsWorkingTables(TestDatabases.postgresUrl(), JdbcDialect.POSTGRESQL,
-                Map.of("due", List.of("next_attempt_at"), "expiry", List.of("expires_at"),
+                Map.of("next_attempt", List.of("next_attempt_at"), "expiry", List.of("expires_at"),
                         "state_updated", List.of("state", "updated_at")));
+    }
+
+    @Test
+    void onPostgresqlOnlyScheduledRecordsHaveANextAttempt() {
+        String url = TestDatabases.postgresUrl();
+        String prefix = TestDatabases.uniquePrefix("ck");
+        try (JdbcStore store = JdbcStore.builder().url(url).tablePrefix(prefix).createSchema(true).build()) {
+            String key = "check:" + UUID.randomUUID();
+            ClaimResult.Claimed claimed = (ClaimResult.Claimed) store.claim(new ClaimRequest(key, null, LEASE, "n", null));
+            assertThatThrownBy(() -> TestDatabases.execute(url, "UPDATE " + prefix + "records SET next_attempt_at = now() "
+                    + "WHERE record_key = ?", key)).hasStackTraceContaining(prefix + "records_due_ck");
+            assertThat(store.fail(new Failure(key, claimed.token(), new FailureOutcome.Schedule(Duration.ZERO, new byte[] {1}),
+                    new ErrorInfo("E", "m"), Duration.ZERO, "n"))).isTrue();
+            assertThatThrownBy(() -> TestDatabases.execute(url, "UPDATE " + prefix + "records SET next_attempt_at = NULL "
+                    + "WHERE record_key = ?", key)).hasStackTraceContaining(prefix + "records_due_ck");
+        } finally {
+            TestDatabases.dropTables(url, prefix);
+        }
     }
 
     @Test
