@@ -2,6 +2,10 @@ package dev.idem.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * Where the deferred-job benchmark finds its servers, from {@code IDEM_TEST_POSTGRES_URL} and
@@ -29,5 +33,17 @@ final class BenchEndpoints {
         config.setMaximumPoolSize(size);
         config.setAutoCommit(true);
         return new HikariDataSource(config);
+    }
+
+    /**
+     * Asks PostgreSQL for a checkpoint, so that each system's timed part starts with the WAL written out,
+     * rather than one of them paying for the checkpoint of what was written before it (the full-page
+     * images that follow a checkpoint). Needs a superuser or, from PostgreSQL 15, {@code pg_checkpoint}.
+     */
+    static void checkpoint() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(postgresUrl());
+             Statement statement = connection.createStatement()) {
+            statement.execute("CHECKPOINT");
+        }
     }
 }

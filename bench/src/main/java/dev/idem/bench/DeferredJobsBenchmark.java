@@ -13,7 +13,8 @@ import java.util.logging.Logger;
  * Prints a Markdown table: seconds, jobs per second and the ratio to db-scheduler.
  *
  * <p>For each system, untimed: a fresh namespace (tables or keys under a new prefix) is filled with N jobs
- * due now, and two worker JVMs are forked, each building its system's worker with the same threads, poll
+ * due now, PostgreSQL is asked for a checkpoint (so that no system pays for the WAL written before it),
+ * and two worker JVMs are forked, each building its system's worker with the same threads, poll
  * interval and batch size. The clock starts when both have said they are ready and are told to start, and
  * stops when the store shows no job left, checked every 10 ms once the JVMs have said that they ran N jobs
  * (so that checking does not load the database while the jobs run). Each JVM then stops gracefully and
@@ -29,9 +30,10 @@ import java.util.logging.Logger;
  *       {@code IN_PROGRESS} with a new fencing token, and a {@code RESUMED} history row each; on Redis a
  *       look at every bucket's due index and Redis's {@code TIME} in one round trip, then a script per bucket
  *       holding due jobs), as soon as it has room for as many jobs as it has threads (it holds at most
- *       threads + batch size), at most the batch size. A thread
- *       decodes the invocation, finds the method and runs it under the job's claim, then completes the
- *       record with its result and a {@code COMPLETED} history row (one statement or one script).</li>
+ *       threads + batch size), at most the batch size. Each claimed job's thread decodes the invocation,
+ *       finds the method and runs it under the job's claim, at most {@code threads} jobs at once, then
+ *       completes the record with its result and a {@code COMPLETED} history row (one statement or one
+ *       script; on PostgreSQL, completions made at the same time share one statement).</li>
  *   <li><b>db-scheduler</b> ({@code Scheduler}, lock-and-fetch polling): the job is one one-time execution
  *       of a task that calls {@link NoOpJob#run}. One statement picks and locks up to the batch size of due
  *       executions ({@code FOR UPDATE SKIP LOCKED}, marked picked by this scheduler), a thread runs the
@@ -123,6 +125,7 @@ public final class DeferredJobsBenchmark {
         try (JobBacklog backlog = open(system)) {
             long preparing = System.nanoTime();
             backlog.prepare(settings.jobs());
+            BenchEndpoints.checkpoint();
             progress("%s: %,d jobs due, prepared in %.1f s", system.label, settings.jobs(), seconds(preparing));
             List<ForkedWorker> workers = new ArrayList<>();
             try {
