@@ -126,14 +126,18 @@ class DeferredWorkerTest {
         return Payouts.class.getName() + "#send:" + id;
     }
 
+    /** Calls {@code method} while its dependency is down: the call is deferred. */
+    private void deferred(Object target, String method, Object argument) {
+        assertThatThrownBy(() -> weaver.call(target, method, argument)).isInstanceOf(IdempotencyDeferredException.class);
+    }
+
     private DeferredWorker worker(Idem engine) {
         return DeferredWorker.builder(engine).build();
     }
 
     @Test
     void aDeferredCallRunsAgainWhenDueResumesAfterItsStepsAndCompletesOnce() {
-        assertThatThrownBy(() -> weaver.call(new Payouts(), "send", new Payout("p1", 500)))
-                .isInstanceOf(IdempotencyDeferredException.class);
+        deferred(new Payouts(), "send", new Payout("p1", 500));
         assertThat(worker(idem).runDue()).isZero();
 
         Payouts.GATEWAY_UP.set(true);
@@ -152,8 +156,7 @@ class DeferredWorkerTest {
 
     @Test
     void aJobThatKeepsFailingIsScheduledWithBackoffThenDeadAndARequeuedOneCompletes() {
-        assertThatThrownBy(() -> weaver.call(new Payouts(), "send", new Payout("p2", 1)))
-                .isInstanceOf(IdempotencyDeferredException.class);
+        deferred(new Payouts(), "send", new Payout("p2", 1));
         Instant firstDue = store.find(key("p2")).orElseThrow().nextAttemptAt();
         for (int i = 0; i < 3; i++) {
             clock.advance(Duration.ofHours(2));
@@ -174,8 +177,7 @@ class DeferredWorkerTest {
     @Test
     void aPoisonJobGoesDeadWithItsReasonWhileTheOthersComplete() {
         for (String id : List.of("ok-1", "ok-2")) {
-            assertThatThrownBy(() -> weaver.call(new Payouts(), "send", new Payout(id, 1)))
-                    .isInstanceOf(IdempotencyDeferredException.class);
+            deferred(new Payouts(), "send", new Payout(id, 1));
         }
         String poison = Payouts.class.getName() + "#send:poison";
         long token = ((ClaimResult.Claimed) store.claim(new ClaimRequest(poison, null, Duration.ofMinutes(1), "n", null)))
@@ -202,7 +204,7 @@ class DeferredWorkerTest {
 
     @Test
     void aJobWithoutATargetGoesDeadSayingHowToRegisterOne() {
-        assertThatThrownBy(() -> weaver.call(new Orphan(0), "work", "o1")).isInstanceOf(IdempotencyDeferredException.class);
+        deferred(new Orphan(0), "work", "o1");
         clock.advance(Duration.ofHours(2));
 
         assertThat(worker(idem).runDue()).isEqualTo(1);
@@ -216,8 +218,7 @@ class DeferredWorkerTest {
     void twoWorkersOnOneStoreRunEveryJobOnce() throws Exception {
         for (int i = 0; i < 40; i++) {
             String id = "many-" + i;
-            assertThatThrownBy(() -> weaver.call(new Payouts(), "send", new Payout(id, 1)))
-                    .isInstanceOf(IdempotencyDeferredException.class);
+            deferred(new Payouts(), "send", new Payout(id, 1));
         }
         Payouts.GATEWAY_UP.set(true);
         clock.advance(Duration.ofHours(2));
@@ -239,8 +240,7 @@ class DeferredWorkerTest {
     void aBacklogDrainsAtTheSpeedOfTheThreadsWithoutWaitingThePollInterval() {
         for (int i = 0; i < 60; i++) {
             String id = "backlog-" + i;
-            assertThatThrownBy(() -> weaver.call(new Payouts(), "send", new Payout(id, 1)))
-                    .isInstanceOf(IdempotencyDeferredException.class);
+            deferred(new Payouts(), "send", new Payout(id, 1));
         }
         Payouts.GATEWAY_UP.set(true);
         clock.advance(Duration.ofHours(2));
@@ -257,8 +257,7 @@ class DeferredWorkerTest {
     @Test
     void aJobWhoseLeaseRanOutWhileItWaitedForAThreadIsNotRunOnTheLostClaim() {
         for (String id : List.of("first", "second")) {
-            assertThatThrownBy(() -> weaver.call(new Payouts(), "send", new Payout(id, 1)))
-                    .isInstanceOf(IdempotencyDeferredException.class);
+            deferred(new Payouts(), "send", new Payout(id, 1));
         }
         Payouts.GATEWAY_UP.set(true);
         CountDownLatch hold = new CountDownLatch(1);
@@ -286,8 +285,7 @@ class DeferredWorkerTest {
     void atMostThreadsJobsRunAtOnceWhileTheOtherClaimedJobsWaitForATurn() {
         for (int i = 0; i < 10; i++) {
             String id = "transfer-" + i;
-            assertThatThrownBy(() -> weaver.call(new Transfers(), "transfer", id))
-                    .isInstanceOf(IdempotencyDeferredException.class);
+            deferred(new Transfers(), "transfer", id);
         }
         Transfers.UP.set(true);
         clock.advance(Duration.ofHours(2));
