@@ -44,4 +44,11 @@ public interface Codec {
      * @throws IllegalArgumentException saying why not (for example, an interface with no known implementation)
      */
     void validate(Type type);
+
+    /**
+     * Builds now whatever the codec would build for the first value that needs it, so that the first call
+     * does not wait for it. The default does nothing.
+     */
+    default void prepare() {
+    }
 }

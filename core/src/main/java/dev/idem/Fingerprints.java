@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The fingerprint of a call: the first 128 bits of the SHA-256 of the canonical JSON of selected
@@ -28,22 +29,15 @@ import java.util.List;
  */
 final class Fingerprints {
 
-    private static final ObjectMapper CANONICAL = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .addModule(new Jdk8Module())
-            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
     private static final int FINGERPRINT_BYTES = 16;
     private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Fingerprints::sha256);
 
     private Fingerprints() {
+    }
+
+    /** Builds the mapper, and what it writes an object with, now rather than for the first fingerprint that needs them. */
+    static void prepare() {
+        of(new Object[] {Map.of("prepared", true)}, List.of("prepare"));
     }
 
     /**
@@ -58,11 +52,16 @@ final class Fingerprints {
             canonical[i] = canonical(values[i]);
         }
         MessageDigest digest = DIGEST.get();
-        try {
-            CANONICAL.writeValue(new DigestStream(digest), canonical);
-        } catch (IOException | RuntimeException e) {
-            digest.reset();
-            throw new IllegalArgumentException(culprit(canonical, names, e), e);
+        byte[] plain = ScalarJson.encodeArray(canonical);
+        if (plain != null) {
+            digest.update(plain);
+        } else {
+            try {
+                Canonical.MAPPER.writeValue(new DigestStream(digest), canonical);
+            } catch (IOException | RuntimeException e) {
+                digest.reset();
+                throw new IllegalArgumentException(culprit(canonical, names, e), e);
+            }
         }
         return HexFormat.of().formatHex(digest.digest(), 0, FINGERPRINT_BYTES);
     }
@@ -70,7 +69,7 @@ final class Fingerprints {
     private static String culprit(Object[] values, List<String> names, Exception failure) {
         for (int i = 0; i < values.length; i++) {
             try {
-                CANONICAL.writeValue(OutputStream.nullOutputStream(), values[i]);
+                Canonical.MAPPER.writeValue(OutputStream.nullOutputStream(), values[i]);
             } catch (IOException | RuntimeException e) {
                 return "cannot fingerprint parameter '" + names.get(i) + "' (" + values[i].getClass().getName() + "): "
                         + e.getMessage() + "; leave it out with fingerprintParameters, or turn the fingerprint off";
@@ -91,7 +90,7 @@ final class Fingerprints {
 
     private static Object parsedOr(byte[] json, Object fallback) {
         try {
-            return CANONICAL.readValue(json, Object.class);
+            return Canonical.MAPPER.readValue(json, Object.class);
         } catch (IOException notJson) {
             return fallback;
         }
@@ -121,6 +120,25 @@ final class Fingerprints {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
+    /** The canonical mapper, built when a fingerprint first needs it: most are of plain strings and numbers. */
+    private static final class Canonical {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .addModule(new Jdk8Module())
+                .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+
+        private Canonical() {
         }
     }
 

@@ -206,6 +206,17 @@ public final class Idem implements AutoCloseable {
         return codec;
     }
 
+    /**
+     * Builds now the JSON machinery that values other than strings, whole numbers and booleans need (the
+     * codec's and the fingerprints' Jackson mappers), which otherwise the first call with such a value
+     * builds, in a cold JVM for hundreds of milliseconds. The agent calls it in the background as soon as
+     * it weaves a method that takes or returns such values.
+     */
+    public void prepareJson() {
+        Fingerprints.prepare();
+        codec.prepare();
+    }
+
     /** This node's id, recorded as owner and in the audit. */
     public String node() {
         return node;

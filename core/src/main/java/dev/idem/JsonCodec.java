@@ -31,31 +31,38 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code List<Receipt>} replays a {@code List<Receipt>}. Records, beans, {@code java.time} and
  * {@code Optional} work out of the box. No default typing: the stored bytes never choose a class.
  * Unknown properties are ignored on decode, so results stored by an older version of a class replay.
- * Encoded values larger than {@link #maxBytes()} are refused. Thread-safe.
+ * Encoded values larger than {@link #maxBytes()} are refused. With Idem's own mapper, strings, whole
+ * numbers, booleans and {@code void} are written and read without Jackson (in the same bytes), and the
+ * mapper is built for the first value that needs it (or by {@link #prepare()}): building one costs a
+ * cold JVM hundreds of milliseconds. Thread-safe.
  */
 public final class JsonCodec implements Codec {
 
     /** The default size limit of one encoded value: 1 MiB. */
     public static final int DEFAULT_MAX_BYTES = 1 << 20;
 
-    private final ObjectMapper mapper;
+    /** Idem's own mapper, built on first use; strings, whole numbers and booleans never need it. */
+    private final boolean idemMapper;
+    private volatile ObjectMapper mapper;
     private final int maxBytes;
     private final Map<Type, ObjectReader> readers = new ConcurrentHashMap<>();
     private final Map<Type, ObjectWriter> writers = new ConcurrentHashMap<>();
 
+    /** {@code mapper}: the application's, or {@code null} for Idem's own. */
     private JsonCodec(ObjectMapper mapper, int maxBytes) {
+        this.idemMapper = mapper == null;
         this.mapper = mapper;
         this.maxBytes = maxBytes;
     }
 
     /** A codec with Idem's mapper and the default size limit. */
     public static JsonCodec create() {
-        return new JsonCodec(defaultMapper(), DEFAULT_MAX_BYTES);
+        return new JsonCodec(null, DEFAULT_MAX_BYTES);
     }
 
     /** A codec with Idem's mapper and a size limit in bytes. */
     public static JsonCodec withMaxBytes(int maxBytes) {
-        return new JsonCodec(defaultMapper(), requirePositive(maxBytes));
+        return new JsonCodec(null, requirePositive(maxBytes));
     }
 
     /**
@@ -89,12 +96,14 @@ public final class JsonCodec implements Codec {
 
     @Override
     public byte[] encode(Object value, Type type) {
-        byte[] bytes;
-        try {
-            bytes = writer(type).writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot encode a " + describe(value) + " as JSON for "
-                    + type.getTypeName() + ": " + e.getOriginalMessage(), e);
+        byte[] bytes = scalar(type) ? ScalarJson.encode(value) : null;
+        if (bytes == null) {
+            try {
+                bytes = writer(type).writeValueAsBytes(value);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("cannot encode a " + describe(value) + " as JSON for "
+                        + type.getTypeName() + ": " + e.getOriginalMessage(), e);
+            }
         }
         if (bytes.length > maxBytes) {
             throw new IllegalArgumentException("the encoded " + type.getTypeName() + " has " + bytes.length
@@ -105,6 +114,10 @@ public final class JsonCodec implements Codec {
 
     @Override
     public Object decode(byte[] bytes, Type type) {
+        Object scalar = scalar(type) ? ScalarJson.decode(bytes, (Class<?>) type) : ScalarJson.NOT_HANDLED;
+        if (scalar != ScalarJson.NOT_HANDLED) {
+            return scalar;
+        }
         try {
             return reader(type).readValue(bytes);
         } catch (IOException e) {
@@ -119,7 +132,7 @@ public final class JsonCodec implements Codec {
             throw new IllegalArgumentException(values.length + " arguments for " + types.length + " parameter types");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator generator = mapper.createGenerator(out)) {
+        try (JsonGenerator generator = mapper().createGenerator(out)) {
             generator.writeStartArray();
             for (int i = 0; i < values.length; i++) {
                 try {
@@ -142,7 +155,7 @@ public final class JsonCodec implements Codec {
 
     @Override
     public Object[] decodeArguments(byte[] bytes, Type[] types) {
-        try (JsonParser parser = mapper.createParser(bytes)) {
+        try (JsonParser parser = mapper().createParser(bytes)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new IllegalArgumentException("the encoded arguments are not a JSON array");
             }
@@ -165,23 +178,57 @@ public final class JsonCodec implements Codec {
     }
 
     private ObjectWriter writer(Type type) {
-        return writers.computeIfAbsent(type, t -> mapper.writerFor(mapper.constructType(t)));
+        return writers.computeIfAbsent(type, t -> mapper().writerFor(mapper().constructType(t)));
     }
 
     private ObjectReader reader(Type type) {
-        return readers.computeIfAbsent(type, t -> mapper.readerFor(mapper.constructType(t)));
+        return readers.computeIfAbsent(type, t -> mapper().readerFor(mapper().constructType(t)));
+    }
+
+    /** Whether values of {@code type} may skip Jackson: only with Idem's mapper, which writes them plainly. */
+    private boolean scalar(Type type) {
+        return idemMapper && type instanceof Class && ScalarJson.handles((Class<?>) type);
+    }
+
+    private ObjectMapper mapper() {
+        ObjectMapper built = mapper;
+        if (built == null) {
+            synchronized (this) {
+                built = mapper;
+                if (built == null) {
+                    built = defaultMapper();
+                    mapper = built;
+                }
+            }
+        }
+        return built;
+    }
+
+    /** Whether the mapper is built. */
+    boolean hasMapper() {
+        return mapper != null;
+    }
+
+    /** Builds Idem's mapper now rather than for the first value that needs it. */
+    @Override
+    public void prepare() {
+        mapper();
     }
 
     @Override
     public void validate(Type type) {
-        JavaType javaType = mapper.constructType(type);
+        if (scalar(type)) {
+            return;
+        }
+        ObjectMapper jackson = mapper();
+        JavaType javaType = jackson.constructType(type);
         if (javaType.getRawClass() == Object.class) {
             throw new IllegalArgumentException("the type is Object, so Idem cannot know which class to replay; "
                     + "declare the concrete type");
         }
         requireConcrete(javaType, new HashSet<>(), javaType.toCanonical());
-        DefaultDeserializationContext context = ((DefaultDeserializationContext) mapper.getDeserializationContext())
-                .createInstance(mapper.getDeserializationConfig(), null, mapper.getInjectableValues());
+        DefaultDeserializationContext context = ((DefaultDeserializationContext) jackson.getDeserializationContext())
+                .createInstance(jackson.getDeserializationConfig(), null, jackson.getInjectableValues());
         try {
             context.findRootValueDeserializer(javaType);
         } catch (IOException | RuntimeException e) {
@@ -214,7 +261,7 @@ public final class JsonCodec implements Codec {
         if (raw.getName().startsWith("java.")) {
             return;
         }
-        for (BeanPropertyDefinition property : mapper.getDeserializationConfig().introspect(type).findProperties()) {
+        for (BeanPropertyDefinition property : mapper().getDeserializationConfig().introspect(type).findProperties()) {
             if (property.couldDeserialize()) {
                 requireConcrete(property.getPrimaryType(), seen, root);
             }

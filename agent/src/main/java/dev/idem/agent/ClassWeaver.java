@@ -9,6 +9,7 @@ import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * Weaves one class file with plain ASM: every method with a body (not a constructor or static
@@ -26,14 +27,26 @@ final class ClassWeaver {
     private ClassWeaver() {
     }
 
+    /** The descriptors of the values Idem writes as JSON without Jackson (see {@code dev.idem.ScalarJson}). */
+    private static final Set<String> PLAIN_VALUES = Set.of("V", "Z", "B", "S", "I", "J", "Ljava/lang/String;",
+            "Ljava/lang/Void;", "Ljava/lang/Boolean;", "Ljava/lang/Byte;", "Ljava/lang/Short;", "Ljava/lang/Integer;",
+            "Ljava/lang/Long;");
+
     /**
-     * The woven class file, or {@code null} when no method of it is woven.
+     * A woven class file, and whether every woven method takes and returns only plain values (strings,
+     * whole numbers, booleans, void), which Idem stores and fingerprints without building a JSON mapper.
+     */
+    record Woven(byte[] classFile, boolean plainValues) {
+    }
+
+    /**
+     * The woven class, or {@code null} when no method of it is woven.
      *
      * @param pointcutMethods the names of the methods of this class that pointcuts name; may be empty
      * @throws IllegalArgumentException when the class file cannot be woven (too old, too new, or a method
      *     would grow past the JVM's limits); the message says why
      */
-    static byte[] weave(byte[] classFile, Set<String> pointcutMethods) {
+    static Woven weave(byte[] classFile, Set<String> pointcutMethods) {
         ClassReader reader = new ClassReader(classFile);
         Finder finder = new Finder(pointcutMethods);
         reader.accept(finder, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
@@ -49,10 +62,26 @@ final class ClassWeaver {
         try {
             reader.accept(new Rewriter(writer, finder.firstFree, frames),
                     frames ? ClassReader.EXPAND_FRAMES : ClassReader.SKIP_FRAMES);
-            return writer.toByteArray();
+            return new Woven(writer.toByteArray(), plainValues(finder.firstFree.keySet()));
         } catch (RuntimeException tooLarge) {
             throw new IllegalArgumentException(String.valueOf(tooLarge.getMessage()), tooLarge);
         }
+    }
+
+    /** Whether the methods, as name and descriptor, take and return only plain values. */
+    private static boolean plainValues(Set<String> methods) {
+        for (String method : methods) {
+            Type descriptor = Type.getMethodType(method.substring(method.indexOf('(')));
+            if (!PLAIN_VALUES.contains(descriptor.getReturnType().getDescriptor())) {
+                return false;
+            }
+            for (Type parameter : descriptor.getArgumentTypes()) {
+                if (!PLAIN_VALUES.contains(parameter.getDescriptor())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean weavable(int access, String name) {

@@ -88,16 +88,16 @@ final class Weaver implements ClassFileTransformer {
         }
         try {
             byte[] classFile = redefined != null && rereadRetransformed ? original(loader, className, bytes) : bytes;
-            byte[] woven = ClassWeaver.weave(classFile, pointcutMethods.getOrDefault(className, Set.of()));
+            ClassWeaver.Woven woven = ClassWeaver.weave(classFile, pointcutMethods.getOrDefault(className, Set.of()));
             if (woven == null) {
                 return null;
             }
             if (module.isNamed() && !module.canRead(bridge)) {
                 instrumentation.redefineModule(module, Set.of(bridge), Map.of(), Map.of(), Set.of(), Map.of());
             }
-            IdemBridge.markWoven(className.replace('/', '.'));
+            IdemBridge.markWoven(className.replace('/', '.'), woven.plainValues());
             IdemAgent.log().log(System.Logger.Level.DEBUG, "Idem agent: wove {0}", className.replace('/', '.'));
-            return woven;
+            return woven.classFile();
         } catch (Throwable e) {
             IdemAgent.log().log(System.Logger.Level.ERROR, "Idem agent: cannot weave " + className.replace('/', '.')
                     + "; it runs unwoven", e);

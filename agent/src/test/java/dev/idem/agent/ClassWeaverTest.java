@@ -7,6 +7,8 @@ import dev.idem.agent.bootstrap.Dispatcher;
 import dev.idem.agent.bootstrap.IdemBridge;
 import dev.idem.agent.woven.Declarations;
 import dev.idem.agent.woven.Service;
+import dev.idem.annotation.Idempotent;
+import dev.idem.annotation.Retryable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -186,6 +188,30 @@ class ClassWeaverTest {
         assertThat(ClassWeaver.weave(classFile(AgentArguments.class), Set.of())).isNull();
     }
 
+    @Test
+    void aClassWhoseWovenMethodsTakeAndReturnOnlyStringsWholeNumbersAndBooleansIsMarkedPlain() {
+        assertThat(ClassWeaver.weave(classFile(PlainHandler.class), Set.of()).plainValues()).isTrue();
+        assertThat(ClassWeaver.weave(classFile(Service.class), Set.of()).plainValues()).isFalse();
+        assertThat(ClassWeaver.weave(classFile(PlainHandler.class), Set.of("receipt")).plainValues()).isFalse();
+    }
+
+    /** Woven methods with plain values only, unless a pointcut adds {@code receipt}. */
+    static final class PlainHandler {
+        @Idempotent(key = "#id")
+        public int handle(String id, long cents, Boolean live) {
+            return live ? (int) cents : 0;
+        }
+
+        @Retryable
+        public void settle(Integer batch) {
+            java.util.Objects.requireNonNull(batch);
+        }
+
+        public java.time.Instant receipt(String id) {
+            return java.time.Instant.EPOCH;
+        }
+    }
+
     private static Object woven(Set<String> pointcutMethods) throws ReflectiveOperationException {
         return new WeavingLoader(pointcutMethods).loadClass(Service.class.getName()).getConstructor().newInstance();
     }
@@ -249,7 +275,7 @@ class ClassWeaverTest {
                 Class<?> loaded = findLoadedClass(name);
                 if (loaded == null) {
                     byte[] original = classFile(Service.class);
-                    byte[] woven = ClassWeaver.weave(original, pointcutMethods);
+                    byte[] woven = ClassWeaver.weave(original, pointcutMethods).classFile();
                     loaded = defineClass(name, woven, 0, woven.length);
                 }
                 return loaded;
@@ -312,6 +338,11 @@ class ClassWeaverTest {
                 throw lastThrown;
             }
             return lastReturned;
+        }
+
+        @Override
+        public void prepareJson() {
+            throw new AssertionError("woven code never asks for JSON");
         }
     }
 }

@@ -27,4 +27,10 @@ public interface Dispatcher {
 
     /** The call's outcome: the value to return, or throws what the caller must get. */
     Object result(Object call) throws Throwable;
+
+    /**
+     * Builds the JSON machinery that values other than strings, whole numbers and booleans need; called
+     * in the background once a woven method takes or returns such values, so its first call does not wait.
+     */
+    void prepareJson();
 }

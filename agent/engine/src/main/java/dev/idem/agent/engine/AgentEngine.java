@@ -1,6 +1,5 @@
 package dev.idem.agent.engine;
 
-import dev.idem.Codec;
 import dev.idem.DeferredWorker;
 import dev.idem.Idem;
 import dev.idem.IdempotencyPolicy;
@@ -73,12 +72,10 @@ public final class AgentEngine implements Dispatcher {
      */
     public void start() {
         store = Stores.open(settings);
-        Codec codec = settings.codec();
-        warmUp(codec);
         Idem.Builder builder = Idem.builder()
                 .store(store)
                 .node(settings.node())
-                .codec(codec)
+                .codec(settings.codec())
                 .purgeInterval(settings.purgeInterval())
                 .renewLeases(settings.renewLeases());
         if (settings.processingLog()) {
@@ -113,16 +110,6 @@ public final class AgentEngine implements Dispatcher {
                     .build();
             worker.start();
         }
-    }
-
-    /**
-     * Jackson builds its serialization and deserialization machinery on first use, which is most of what the
-     * first call of any woven method would spend in the codec. Doing it here, on the engine's own thread,
-     * keeps it off the application's threads.
-     */
-    private static void warmUp(Codec codec) {
-        codec.validate(String.class);
-        codec.decode(codec.encode("idem", String.class), String.class);
     }
 
     /** The methods named by pointcuts, as {@code com.x.Billing#charge} or {@code com.x.Billing#charge(int)}. */
@@ -204,6 +191,16 @@ public final class AgentEngine implements Dispatcher {
     @Override
     public Object result(Object call) throws Throwable {
         return ((MethodCall) call).result();
+    }
+
+    @Override
+    public void prepareJson() {
+        try {
+            idem.prepareJson();
+        } catch (RuntimeException | LinkageError fault) {
+            log().log(Level.WARNING, "Idem agent: could not prepare JSON in the background; the first call that needs "
+                    + "it will build it", fault);
+        }
     }
 
     /** Registers a method for the worker, the way woven calls register it. */
