@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * weaver.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar dev.idem.bench.AgentStartupBenchmark
- * [rounds] [agent jar]}
+ * [rounds] [agent jar] [more agent settings, as in idem.instrument.include=dev.idem.bench.StartupApp]}
  */
 public final class AgentStartupBenchmark {
 
@@ -30,6 +30,7 @@ public final class AgentStartupBenchmark {
         if (!Files.isRegularFile(agent)) {
             throw new IllegalStateException("no agent jar at " + agent + "; build it with mvn -pl agent -am package");
         }
+        String settings = args.length > 2 ? "," + args[2] : "";
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = new File(AgentStartupBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .getPath();
@@ -37,9 +38,10 @@ public final class AgentStartupBenchmark {
         List<Configuration> configurations = List.of(
                 new Configuration("no agent", List.of(), "then 2"),
                 new Configuration("floor: no-op transformer", List.of("-javaagent:" + FloorAgent.writeJar(data)), "then 2"),
-                new Configuration("agent, in-memory store", List.of("-javaagent:" + agent + "=idem.store=memory"), "then 1"),
+                new Configuration("agent, in-memory store",
+                        List.of("-javaagent:" + agent + "=idem.store=memory" + settings), "then 1"),
                 new Configuration("agent, embedded H2 store", List.of("-javaagent:" + agent
-                        + "=idem.store=jdbc:h2:file:" + data.resolve("idem")), "then 1"));
+                        + "=idem.store=jdbc:h2:file:" + data.resolve("idem") + settings), "then 1"));
         for (int warmup = 0; warmup < 2; warmup++) {
             for (Configuration configuration : configurations) {
                 configuration.run(java, classpath);
