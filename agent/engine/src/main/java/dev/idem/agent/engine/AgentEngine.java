@@ -67,8 +67,9 @@ public final class AgentEngine implements Dispatcher {
     }
 
     /**
-     * Opens the store and builds the engine; called by the agent on its own thread before it installs
-     * this dispatcher, so the application's startup does not wait for it.
+     * Opens the store, builds the engine and warms up the call path ({@link WarmUp}); called by the agent
+     * on its own thread before it installs this dispatcher, so the application's startup does not wait
+     * for it.
      */
     public void start() {
         store = Stores.open(settings);
@@ -109,6 +110,11 @@ public final class AgentEngine implements Dispatcher {
                     .registrar(this::register)
                     .build();
             worker.start();
+        }
+        try {
+            WarmUp.run(settings);
+        } catch (Throwable fault) {
+            log().log(Level.DEBUG, "Idem agent: the warm-up call failed; the first woven call does its work", fault);
         }
     }
 

@@ -107,6 +107,13 @@ class AgentEngineTest {
     }
 
     @Test
+    void theWarmUpRunsTheBodyOnceAndReplaysTheDuplicate() throws Throwable {
+        Settings settings = Settings.resolve(Map.of("idem.store", "memory"), Map.of(), Map.of(), Map.of());
+
+        assertThat(WarmUp.run(settings)).isEqualTo(1);
+    }
+
+    @Test
     void theDescriptionNamesTheStoreAndThePointcuts() {
         assertThat(engine.describe()).contains("store=memory").contains("legacy");
         assertThat(engine.pointcutMethods()).containsExactly(Handler.class.getName() + "#legacy");
