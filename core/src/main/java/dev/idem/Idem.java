@@ -58,10 +58,10 @@ public final class Idem implements AutoCloseable {
 
     private Idem(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "a store is required: Idem.builder().store(...)");
-        this.codec = builder.codec;
+        this.codec = builder.codec != null ? builder.codec : JsonCodec.create();
         this.clock = builder.clock;
         this.sleeper = builder.sleeper;
-        this.node = builder.node;
+        this.node = builder.node != null ? builder.node : defaultNode();
         this.expressions = builder.expressions;
         this.renewLeases = builder.renewLeases;
         this.leaseKeeper = new LeaseKeeper(store);
@@ -365,10 +365,10 @@ public final class Idem implements AutoCloseable {
     /** Builds an {@link Idem}; not thread-safe. */
     public static final class Builder {
         private IdempotencyStore store;
-        private Codec codec = JsonCodec.create();
+        private Codec codec;
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.system();
-        private String node = defaultNode();
+        private String node;
         private KeyExpressionParser expressions = KeyExpressionParser.simple();
         private boolean renewLeases = true;
         private Duration purgeInterval = Duration.ofMinutes(1);

@@ -80,13 +80,7 @@ public final class JsonCodec implements Codec {
 
     /** The mapper Idem uses unless told otherwise. */
     public static ObjectMapper defaultMapper() {
-        return JsonMapper.builder()
-                .addModule(new JavaTimeModule())
-                .addModule(new Jdk8Module())
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .build();
+        return DefaultMapper.build();
     }
 
     /** The size limit of one encoded value, in bytes. */
@@ -282,5 +276,24 @@ public final class JsonCodec implements Codec {
     @Override
     public String toString() {
         return "JsonCodec[maxBytes=" + maxBytes + "]";
+    }
+
+    /**
+     * Builds Idem's default mapper. A class of its own so that loading and verifying {@link JsonCodec},
+     * which every engine does at start, does not load Jackson's modules (tens of ms in a cold JVM).
+     */
+    private static final class DefaultMapper {
+        private DefaultMapper() {
+        }
+
+        static ObjectMapper build() {
+            return JsonMapper.builder()
+                    .addModule(new JavaTimeModule())
+                    .addModule(new Jdk8Module())
+                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                    .build();
+        }
     }
 }
