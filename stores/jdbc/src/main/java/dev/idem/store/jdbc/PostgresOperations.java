@@ -24,8 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The writes on PostgreSQL: each operation is one auto-committed statement, so one round trip, whose
- * data-modifying CTEs change the record, its steps and its history together. A claim that takes over a
- * record with saved steps reads them with a second statement. Thread-safe.
+ * data-modifying CTEs change the record, its steps and its history together. A claim first only inserts
+ * (a new key, the common case, and a duplicate, which it answers from the row it finds); a key whose record
+ * may be taken over runs the full claim statement next. A claim that takes over a record with saved steps
+ * reads them with another statement. Thread-safe.
  */
 final class PostgresOperations implements Operations {
 
@@ -50,9 +52,23 @@ final class PostgresOperations implements Operations {
                     OR (r.state = 'RELEASED' AND r.expires_at > now())
                     OR (r.state = 'SCHEDULED' AND r.next_attempt_at <= now())))""";
 
+    /** What a claim's insert or update returns of the record it wrote ({@code up}). */
+    private static final String RETURNED = """
+            r.record_key, r.state, r.last_event, r.fingerprint, r.token, r.attempt, r.owner_node, r.created_at,
+                r.updated_at, r.lease_until, r.next_attempt_at, r.expires_at, r.has_steps, r.audit_seq""";
+
+    /** A claim's answer row when it wrote the record ({@code up}), in the columns {@link StoredRecord} reads. */
+    private static final String CLAIMED = """
+            SELECT TRUE AS claimed, now() AS db_now, record_key, CAST(NULL AS TEXT) AS original_key, state,
+                last_event, fingerprint, token, attempt, owner_node, created_at, updated_at, lease_until,
+                next_attempt_at, expires_at, CAST(NULL AS BYTEA) AS result, CAST(NULL AS VARCHAR) AS error_type,
+                CAST(NULL AS VARCHAR) AS error_message, CAST(NULL AS BYTEA) AS invocation, has_steps, audit_seq
+            FROM up""";
+
     private final Database database;
     private final Queries queries;
     private final Schema schema;
+    private final String claimNew;
     private final String claim;
     private final String complete;
     private final Map<Integer, String> completeGroups = new ConcurrentHashMap<>();
@@ -72,6 +88,27 @@ final class PostgresOperations implements Operations {
         // nothing. ON CONFLICT decides again on the latest row version, which the statement's snapshot (cur)
         // may not show: when nothing was written and cur is empty or could have been taken, the caller runs
         // the statement again.
+        // The insert-only claim: the new record, or the one that is there (from the statement's snapshot: a
+        // row inserted since shows in neither part, and the caller goes on to the full claim).
+        this.claimNew = schema.expand("""
+                WITH up AS (
+                    INSERT INTO {records} AS r (record_key, original_key, state, last_event, fingerprint, token,
+                        attempt, owner_node, created_at, updated_at, lease_until, has_steps, audit_seq)
+                    VALUES (CAST(? AS VARCHAR(255)), CAST(? AS TEXT), 'IN_PROGRESS', 'CLAIMED',
+                        CAST(? AS VARCHAR(255)), 1, 1, CAST(? AS VARCHAR(255)), now(), now(), {later}, FALSE, 1)
+                    ON CONFLICT (record_key) DO NOTHING
+                    RETURNING #RETURNED
+                ), steps_gone AS (
+                    DELETE FROM {steps} s USING up WHERE s.record_key = up.record_key
+                ), audit AS (
+                    #AUDIT
+                )
+                #CLAIMED
+                UNION ALL
+                SELECT FALSE, now(), #COLUMNS FROM {records} r
+                WHERE r.record_key = CAST(? AS VARCHAR(255)) AND NOT EXISTS (SELECT 1 FROM up)
+                """.replace("#RETURNED", RETURNED).replace("#AUDIT", AuditRow.insert(schema, "up"))
+                .replace("#CLAIMED", CLAIMED).replace("#COLUMNS", Queries.qualified("r")));
         this.claim = schema.expand("""
                 WITH req AS (
                     SELECT CAST(? AS VARCHAR(255)) AS record_key, CAST(? AS TEXT) AS original_key,
@@ -107,23 +144,18 @@ final class PostgresOperations implements Operations {
                         has_steps = r.has_steps AND NOT #EXPIRED,
                         audit_seq = r.audit_seq + 1
                     WHERE #TAKEABLE_LATEST
-                    RETURNING r.record_key, r.state, r.last_event, r.fingerprint, r.token, r.attempt, r.owner_node,
-                        r.created_at, r.updated_at, r.lease_until, r.next_attempt_at, r.expires_at, r.has_steps,
-                        r.audit_seq
+                    RETURNING #RETURNED
                 ), steps_gone AS (
                     DELETE FROM {steps} s USING up WHERE s.record_key = up.record_key AND NOT up.has_steps
                 ), audit AS (
                     #AUDIT
                 )
-                SELECT TRUE AS claimed, now() AS db_now, record_key, CAST(NULL AS TEXT) AS original_key, state,
-                    last_event, fingerprint, token, attempt, owner_node, created_at, updated_at, lease_until,
-                    next_attempt_at, expires_at, CAST(NULL AS BYTEA) AS result, CAST(NULL AS VARCHAR) AS error_type,
-                    CAST(NULL AS VARCHAR) AS error_message, CAST(NULL AS BYTEA) AS invocation, has_steps, audit_seq
-                FROM up
+                #CLAIMED
                 UNION ALL
                 SELECT FALSE, now(), #COLUMNS FROM cur WHERE NOT EXISTS (SELECT 1 FROM up)
                 """.replace("#TAKEABLE_CURRENT", TAKEABLE.replace("#FINGERPRINT", "req.fingerprint"))
                 .replace("#TAKEABLE_LATEST", TAKEABLE.replace("#FINGERPRINT", "EXCLUDED.fingerprint"))
+                .replace("#RETURNED", RETURNED).replace("#CLAIMED", CLAIMED)
                 .replace("#EXPIRED", EXPIRED).replace("#CURRENT", Queries.qualified("r"))
                 .replace("#AUDIT", AuditRow.insert(schema, "up")).replace("#COLUMNS", Schema.RECORD_COLUMNS));
         this.complete = fenced("""
@@ -262,6 +294,10 @@ final class PostgresOperations implements Operations {
 
     @Override
     public ClaimResult claim(Connection connection, ClaimRequest request) throws SQLException {
+        ClaimResult newOrAnswered = claimNew(connection, request);
+        if (newOrAnswered != null) {
+            return newOrAnswered;
+        }
         for (int round = 1; round <= CLAIM_ROUNDS; round++) {
             try (PreparedStatement statement = database.prepare(connection, claim)) {
                 statement.setString(1, request.key());
@@ -293,6 +329,32 @@ final class PostgresOperations implements Operations {
         throw new IdempotencyStoreUnavailableException(request.key(), database.name() + ": the record of key '"
                 + request.key() + "' changed under " + CLAIM_ROUNDS + " claims in a row; the call was not run; try "
                 + "again later", null);
+    }
+
+    /**
+     * The insert-only claim: the claim of a new key, or the answer a record that cannot be taken gives;
+     * {@code null} when the record may be taken over, or was inserted since the statement's snapshot.
+     */
+    private ClaimResult claimNew(Connection connection, ClaimRequest request) throws SQLException {
+        try (PreparedStatement statement = database.prepare(connection, claimNew)) {
+            statement.setString(1, request.key());
+            statement.setString(2, request.originalKey());
+            statement.setString(3, request.fingerprint());
+            statement.setString(4, request.node());
+            statement.setLong(5, Micros.of(request.lease()));
+            int next = AuditRow.bind(statement, 6, request.node(), null, null, null);
+            statement.setString(next, request.key());
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return null;
+                }
+                StoredRecord record = StoredRecord.read(row, schema.dialect, schema.records);
+                if (row.getBoolean("claimed")) {
+                    return new ClaimResult.Claimed(record.token(), record.attempt(), Map.of(), record.lastEvent());
+                }
+                return record.answer(request, schema.dialect.readInstant(row, "db_now"));
+            }
+        }
     }
 
     @Override
