@@ -83,11 +83,6 @@ final class PostgresOperations implements Operations {
         this.database = database;
         this.queries = queries;
         this.schema = schema;
-        // The claim reads the record (cur) and, only when it is absent or may be taken (expired, released,
-        // lease or delay run out, as in InMemoryStore), upserts it; so a duplicate takes no lock and writes
-        // nothing. ON CONFLICT decides again on the latest row version, which the statement's snapshot (cur)
-        // may not show: when nothing was written and cur is empty or could have been taken, the caller runs
-        // the statement again.
         // The insert-only claim: the new record, or the one that is there (from the statement's snapshot: a
         // row inserted since shows in neither part, and the caller goes on to the full claim).
         this.claimNew = schema.expand("""
@@ -109,6 +104,11 @@ final class PostgresOperations implements Operations {
                 WHERE r.record_key = CAST(? AS VARCHAR(255)) AND NOT EXISTS (SELECT 1 FROM up)
                 """.replace("#RETURNED", RETURNED).replace("#AUDIT", AuditRow.insert(schema, "up"))
                 .replace("#CLAIMED", CLAIMED).replace("#COLUMNS", Queries.qualified("r")));
+        // The full claim reads the record (cur) and, only when it is absent or may be taken (expired, released,
+        // lease or delay run out, as in InMemoryStore), upserts it; so a duplicate takes no lock and writes
+        // nothing. ON CONFLICT decides again on the latest row version, which the statement's snapshot (cur)
+        // may not show: when nothing was written and cur is empty or could have been taken, the caller runs
+        // the statement again.
         this.claim = schema.expand("""
                 WITH req AS (
                     SELECT CAST(? AS VARCHAR(255)) AS record_key, CAST(? AS TEXT) AS original_key,
