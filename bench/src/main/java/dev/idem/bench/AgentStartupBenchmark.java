@@ -7,11 +7,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * JVM startup with and without the agent, in one run: starts {@link StartupApp} (which loads every class
  * of the benchmarks jar, more than 5,000) as a fresh JVM, alternating configurations, and prints the
- * median and p90 wall time of each, the agent's overhead in milliseconds and as a ratio. The floor row is
+ * median and p90 wall time of each, the agent's overhead in milliseconds and as a ratio, and the median time
+ * of the application's first call of its woven method (inside the application). The floor row is
  * {@link FloorAgent}, an agent whose transformer changes nothing: what the JVM itself charges any load-time
  * weaver.
  *
@@ -49,6 +52,7 @@ public final class AgentStartupBenchmark {
         }
         for (Configuration configuration : configurations) {
             configuration.times.clear();
+            configuration.firstCalls.clear();
         }
         for (int round = 0; round < rounds; round++) {
             for (Configuration configuration : configurations) {
@@ -57,20 +61,25 @@ public final class AgentStartupBenchmark {
         }
         System.out.println(configurations.get(0).lastOutput);
         double baseline = configurations.get(0).median();
-        System.out.printf("%-28s %10s %10s %12s %8s%n", "configuration", "median ms", "p90 ms", "overhead ms", "ratio");
+        System.out.printf("%-28s %10s %10s %12s %8s %15s%n", "configuration", "median ms", "p90 ms", "overhead ms",
+                "ratio", "first call ms");
         for (Configuration configuration : configurations) {
-            System.out.printf("%-28s %10.0f %10.0f %12.0f %8.3f%n", configuration.name, configuration.median(),
-                    configuration.percentile(0.9), configuration.median() - baseline, configuration.median() / baseline);
+            System.out.printf("%-28s %10.0f %10.0f %12.0f %8.3f %15.1f%n", configuration.name, configuration.median(),
+                    configuration.percentile(0.9), configuration.median() - baseline, configuration.median() / baseline,
+                    Configuration.median(configuration.firstCalls));
         }
         System.out.printf("(%d rounds, %s, %s)%n", rounds, System.getProperty("java.vm.name"), System.getProperty("java.version"));
     }
 
     /** One way to start the application, and the wall times measured. */
     private static final class Configuration {
+        static final Pattern FIRST_CALL = Pattern.compile("first call (\\d+) us");
+
         final String name;
         final List<String> jvmOptions;
         final String expected;
         final List<Double> times = new ArrayList<>();
+        final List<Double> firstCalls = new ArrayList<>();
         String lastOutput;
 
         /** {@code expected}: how the second call must end, replayed (agent) or run again (no agent). */
@@ -91,16 +100,30 @@ public final class AgentStartupBenchmark {
             if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0 || !output.contains(expected)) {
                 throw new IllegalStateException(name + " failed: " + output);
             }
+            double elapsed = (System.nanoTime() - start) / 1e6;
             lastOutput = output.lines().filter(line -> line.startsWith("loaded")).findFirst().orElse(output);
-            return (System.nanoTime() - start) / 1e6;
+            Matcher firstCall = FIRST_CALL.matcher(lastOutput);
+            if (!firstCall.find()) {
+                throw new IllegalStateException(name + " printed no first call time: " + lastOutput);
+            }
+            firstCalls.add(Long.parseLong(firstCall.group(1)) / 1e3);
+            return elapsed;
         }
 
         double median() {
-            return percentile(0.5);
+            return median(times);
         }
 
         double percentile(double p) {
-            double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return percentile(times, p);
+        }
+
+        static double median(List<Double> values) {
+            return percentile(values, 0.5);
+        }
+
+        static double percentile(List<Double> values, double p) {
+            double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
         }
 

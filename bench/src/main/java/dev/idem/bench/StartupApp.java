@@ -27,7 +27,7 @@ public final class StartupApp {
         }
     }
 
-    /** Loads the classes, calls the handler twice, prints a summary line. */
+    /** Loads the classes, calls the handler twice, prints a summary line with the first call's time. */
     public static void main(String[] args) throws Exception {
         File jar = new File(StartupApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         ClassLoader loader = StartupApp.class.getClassLoader();
@@ -48,8 +48,11 @@ public final class StartupApp {
         }
         Handler handler = new Handler();
         String key = "startup-" + ProcessHandle.current().pid();
+        long start = System.nanoTime();
         int first = handler.handle(key);
+        long firstCallMicros = (System.nanoTime() - start) / 1000;
         int second = handler.handle(key);
-        System.out.println("loaded " + loaded + " classes; handle ran " + first + " then " + second);
+        System.out.println("loaded " + loaded + " classes; handle ran " + first + " then " + second + "; first call "
+                + firstCallMicros + " us");
     }
 }
