@@ -300,12 +300,7 @@ final class PostgresOperations implements Operations {
         }
         for (int round = 1; round <= CLAIM_ROUNDS; round++) {
             try (PreparedStatement statement = database.prepare(connection, claim)) {
-                statement.setString(1, request.key());
-                statement.setString(2, request.originalKey());
-                statement.setString(3, request.fingerprint());
-                statement.setString(4, request.node());
-                statement.setLong(5, Micros.of(request.lease()));
-                AuditRow.bind(statement, 6, request.node(), null, null, null);
+                bindClaim(statement, request);
                 try (ResultSet row = statement.executeQuery()) {
                     if (!row.next()) {
                         continue;
@@ -337,13 +332,7 @@ final class PostgresOperations implements Operations {
      */
     private ClaimResult claimNew(Connection connection, ClaimRequest request) throws SQLException {
         try (PreparedStatement statement = database.prepare(connection, claimNew)) {
-            statement.setString(1, request.key());
-            statement.setString(2, request.originalKey());
-            statement.setString(3, request.fingerprint());
-            statement.setString(4, request.node());
-            statement.setLong(5, Micros.of(request.lease()));
-            int next = AuditRow.bind(statement, 6, request.node(), null, null, null);
-            statement.setString(next, request.key());
+            statement.setString(bindClaim(statement, request), request.key());
             try (ResultSet row = statement.executeQuery()) {
                 if (!row.next()) {
                     return null;
@@ -355,6 +344,19 @@ final class PostgresOperations implements Operations {
                 return record.answer(request, schema.dialect.readInstant(row, "db_now"));
             }
         }
+    }
+
+    /**
+     * Binds what both claim statements take first: key, original key, fingerprint, node, lease, then the
+     * history row's parameters; returns the next parameter index.
+     */
+    private static int bindClaim(PreparedStatement statement, ClaimRequest request) throws SQLException {
+        statement.setString(1, request.key());
+        statement.setString(2, request.originalKey());
+        statement.setString(3, request.fingerprint());
+        statement.setString(4, request.node());
+        statement.setLong(5, Micros.of(request.lease()));
+        return AuditRow.bind(statement, 6, request.node(), null, null, null);
     }
 
     @Override
