@@ -2,25 +2,31 @@ package dev.idem.bench;
 
 import dev.idem.store.IdempotencyStore;
 import dev.idem.store.redis.RedisStore;
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
 /**
  * The Redis half of {@link StoreBenchmark}: the store's claim + complete next to {@code SET NX PX} then
- * {@code SET XX} on the same connection, and the memory a completed record takes, measured from Redis's
- * {@code used_memory} over many records (record, history and index entries together) and from
- * {@code MEMORY USAGE} of the record hashes alone.
+ * {@code SET XX} on the same connection, and the memory a completed record takes by {@code MEMORY USAGE}:
+ * the record (fields, history, small result) and its index entry.
  */
 final class RedisStoreBenchmark {
 
     private static final int MEMORY_RECORDS = 20_000;
-    private static final int MEMORY_SAMPLE = 500;
 
     private RedisStoreBenchmark() {
     }
@@ -58,59 +64,61 @@ final class RedisStoreBenchmark {
         }
     }
 
+    /**
+     * Completes {@link #MEMORY_RECORDS} more records and prints what each takes: the mean
+     * {@code MEMORY USAGE} of a record, and how much the bucket indexes grew per record (both exact, with
+     * {@code SAMPLES 0}), without the result's own bytes.
+     */
     private static void memoryPerRecord(RedisCommands<byte[], byte[]> redis, IdempotencyStore store, String prefix) {
-        long before = usedMemory(redis);
+        List<byte[]> indexes = keys(redis, prefix + "{*}i:*");
+        long indexesBefore = memoryUsage(redis, indexes);
+        List<String> added = new ArrayList<>();
         for (int i = 0; i < MEMORY_RECORDS; i++) {
-            StoreBenchmark.claimAndComplete(store, "payments:evt_" + String.format(Locale.ROOT, "%08d", i));
+            String key = "payments:evt_" + String.format(Locale.ROOT, "%08d", i);
+            StoreBenchmark.claimAndComplete(store, key);
+            added.add(key);
         }
-        long after = usedMemory(redis);
-        double perRecord = (after - before) / (double) MEMORY_RECORDS - StoreBenchmark.RESULT.length;
-        System.out.printf(Locale.ROOT, "%nRedis memory per completed record, without its %d-byte result: %.0f bytes "
-                + "(used_memory over %,d records: record hash, history and both index entries; %s)%n",
-                StoreBenchmark.RESULT.length, perRecord, MEMORY_RECORDS, prefix);
-        System.out.printf(Locale.ROOT, "Redis MEMORY USAGE of a completed record's hash, without its result: %.0f bytes "
-                + "(mean over %d records; the hash holds the record and its history)%n",
-                recordHashBytes(redis, prefix) - StoreBenchmark.RESULT.length, MEMORY_SAMPLE);
+        double indexBytes = (memoryUsage(redis, keys(redis, prefix + "{*}i:*")) - indexesBefore) / (double) MEMORY_RECORDS;
+        List<byte[]> records = keys(redis, prefix + "{*}r:payments:evt_*");
+        if (records.size() != added.size()) {
+            throw new IllegalStateException("found " + records.size() + " records under " + prefix + ", expected "
+                    + added.size());
+        }
+        double recordBytes = memoryUsage(redis, records) / (double) records.size() - StoreBenchmark.RESULT.length;
+        System.out.printf(Locale.ROOT, "%nRedis MEMORY USAGE per completed record, without its %d-byte result: %.0f bytes"
+                + " (record %.0f, expiry index entry %.0f; mean over %,d records; %s)%n", StoreBenchmark.RESULT.length,
+                recordBytes + indexBytes, recordBytes, indexBytes, MEMORY_RECORDS, prefix);
     }
 
-    /** The mean {@code MEMORY USAGE} of the first {@link #MEMORY_SAMPLE} record hashes under {@code prefix}. */
-    private static double recordHashBytes(RedisCommands<byte[], byte[]> redis, String prefix) {
-        io.lettuce.core.KeyScanArgs hashes = io.lettuce.core.KeyScanArgs.Builder.type("hash");
-        hashes.match(prefix + "*").limit(1000);
-        long total = 0;
-        int sampled = 0;
-        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+    private static List<byte[]> keys(RedisCommands<byte[], byte[]> redis, String pattern) {
+        List<byte[]> keys = new ArrayList<>();
+        ScanCursor cursor = ScanCursor.INITIAL;
+        ScanArgs match = ScanArgs.Builder.matches(pattern).limit(1000);
         do {
-            io.lettuce.core.KeyScanCursor<byte[]> page = redis.scan(cursor, hashes);
-            for (byte[] key : page.getKeys()) {
-                if (sampled < MEMORY_SAMPLE) {
-                    total += redis.memoryUsage(key);
-                    sampled++;
-                }
-            }
+            KeyScanCursor<byte[]> page = redis.scan(cursor, match);
+            keys.addAll(page.getKeys());
             cursor = page;
-        } while (sampled < MEMORY_SAMPLE && !cursor.isFinished());
-        if (sampled < MEMORY_SAMPLE) {
-            throw new IllegalStateException("found " + sampled + " record hashes under " + prefix + ", expected "
-                    + MEMORY_SAMPLE);
-        }
-        return total / (double) sampled;
+        } while (!cursor.isFinished());
+        return keys;
     }
 
-    private static long usedMemory(RedisCommands<byte[], byte[]> redis) {
-        for (String line : redis.info("memory").split("\r?\n")) {
-            if (line.startsWith("used_memory:")) {
-                return Long.parseLong(line.substring("used_memory:".length()).trim());
-            }
+    /** The exact sum of {@code MEMORY USAGE key SAMPLES 0} over {@code keys}. */
+    private static long memoryUsage(RedisCommands<byte[], byte[]> redis, List<byte[]> keys) {
+        long total = 0;
+        for (byte[] key : keys) {
+            CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).add("USAGE").addKey(key)
+                    .add("SAMPLES").add(0);
+            Long bytes = redis.dispatch(CommandType.MEMORY, new IntegerOutput<>(ByteArrayCodec.INSTANCE), args);
+            total += bytes == null ? 0 : bytes;
         }
-        throw new IllegalStateException("INFO memory has no used_memory");
+        return total;
     }
 
     private static void deleteKeys(RedisCommands<byte[], byte[]> redis, String prefix) {
-        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
-        io.lettuce.core.ScanArgs match = io.lettuce.core.ScanArgs.Builder.matches(prefix + "*").limit(1000);
+        ScanCursor cursor = ScanCursor.INITIAL;
+        ScanArgs match = ScanArgs.Builder.matches(prefix + "*").limit(1000);
         do {
-            io.lettuce.core.KeyScanCursor<byte[]> page = redis.scan(cursor, match);
+            KeyScanCursor<byte[]> page = redis.scan(cursor, match);
             if (!page.getKeys().isEmpty()) {
                 redis.unlink(page.getKeys().toArray(new byte[0][]));
             }

@@ -127,7 +127,10 @@ final class BucketWalks {
         return records;
     }
 
-    /** The sizes of the state indexes, summed over the buckets; expired records count until purged. */
+    /**
+     * The sizes of the state indexes, summed over the buckets; completed records are the expiry index's
+     * entries that are not failed or released ones. Expired records count until purged.
+     */
     Map<RecordState, Long> countByState() {
         String operation = "countByState";
         Connector.Commands commands = calls.commands(null, operation);
@@ -139,6 +142,11 @@ final class BucketWalks {
             }
             sizes.put(state, perBucket);
         }
+        List<CompletableFuture<Long>> expiring = new ArrayList<>();
+        for (int bucket = 0; bucket < layout.buckets(); bucket++) {
+            expiring.add(commands.sortedSets().zcard(layout.expiryIndex(bucket)).toCompletableFuture());
+        }
+        sizes.put(RecordState.COMPLETED, expiring);
         long deadline = calls.deadline();
         Map<RecordState, Long> counts = new EnumMap<>(RecordState.class);
         for (Map.Entry<RecordState, List<CompletableFuture<Long>>> state : sizes.entrySet()) {
@@ -146,10 +154,10 @@ final class BucketWalks {
             for (CompletableFuture<Long> size : state.getValue()) {
                 count += calls.await(size, deadline, null, operation);
             }
-            if (count > 0) {
-                counts.put(state.getKey(), count);
-            }
+            counts.put(state.getKey(), count);
         }
+        counts.merge(RecordState.COMPLETED, -(counts.get(RecordState.FAILED) + counts.get(RecordState.RELEASED)), Long::sum);
+        counts.values().removeIf(count -> count <= 0);
         return counts;
     }
 
@@ -207,8 +215,9 @@ final class BucketWalks {
     }
 
     /**
-     * The keys that may match the query, with their update times: for each bucket and state, the newest
-     * {@code limit} matching index entries (and any that tie with the last), scanned in pipelined rounds.
+     * The keys that may match the query, with their update times, scanned in pipelined rounds: for each
+     * bucket and state, the newest {@code limit} matching index entries (and any that tie with the last),
+     * and for completed records, which are only in the expiry index, every entry in the time range.
      */
     private List<Candidate> listCandidates(Connector.Commands commands, RecordQuery query, String operation) {
         byte[] highest = Wire.utf8(query.to() == null ? "+inf" : "(" + Wire.ceilMillis(query.to()));
@@ -218,7 +227,7 @@ final class BucketWalks {
         byte[] budget = Wire.number(LIST_SCAN_BUDGET);
         List<IndexScan> scans = new ArrayList<>();
         for (int bucket = 0; bucket < layout.buckets(); bucket++) {
-            for (RecordState state : query.state() == null ? Layout.INDEXED_STATES : new RecordState[] {query.state()}) {
+            for (RecordState state : query.state() == null ? RecordState.values() : new RecordState[] {query.state()}) {
                 scans.add(new IndexScan(bucket, state));
             }
         }
@@ -226,7 +235,7 @@ final class BucketWalks {
         while (!scans.isEmpty()) {
             List<CompletableFuture<List<Object>>> pages = new ArrayList<>();
             for (IndexScan scan : scans) {
-                pages.add(calls.script(commands, scripts.list, new byte[][] {layout.stateIndex(scan.bucket, scan.state)},
+                pages.add(calls.script(commands, scripts.list, new byte[][] {layout.listIndex(scan.bucket, scan.state)},
                         layout.recordPrefix(scan.bucket), Wire.utf8(Wire.code(scan.state)), highest, lowest, wanted,
                         keyPrefix, Wire.number(scan.offset), budget));
             }

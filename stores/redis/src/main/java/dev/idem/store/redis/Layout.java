@@ -14,9 +14,9 @@ import java.util.zip.CRC32;
  * characters. For prefix {@code idem} and tag {@code 7k}:
  *
  * <pre>
- * idem{7k}r:&lt;key&gt;          the record hash (fields, small result, history)
+ * idem{7k}r:&lt;key&gt;          the record: one string (fields, small result, history)
  * idem{7k}v:&lt;key&gt;          the values hash (steps, invocation, large result), only when there are any
- * idem{7k}i:P .. idem{7k}i:D  per-state sorted sets of keys by update time
+ * idem{7k}i:P .. idem{7k}i:D  per-state sorted sets of keys by update time, but none for completed
  * idem{7k}i:due             scheduled keys by next attempt
  * idem{7k}i:exp             completed, failed and released keys by expiry
  * </pre>
@@ -27,9 +27,9 @@ import java.util.zip.CRC32;
  */
 final class Layout {
 
-    /** The order of a bucket's index keys, which every script expects. */
-    static final RecordState[] INDEXED_STATES = {RecordState.IN_PROGRESS, RecordState.COMPLETED,
-            RecordState.FAILED, RecordState.RELEASED, RecordState.SCHEDULED, RecordState.DEAD};
+    /** The states with an index of their own, in the order of a bucket's index keys that every script expects. */
+    static final RecordState[] INDEXED_STATES = {RecordState.IN_PROGRESS, RecordState.FAILED, RecordState.RELEASED,
+            RecordState.SCHEDULED, RecordState.DEAD};
 
     static final int INDEX_KEYS = INDEXED_STATES.length + 2;
     static final int MAX_BUCKETS = 1024;
@@ -123,6 +123,19 @@ final class Layout {
 
     byte[] dueIndex(int bucket) {
         return indexKeys[bucket][INDEX_KEYS - 2].clone();
+    }
+
+    /**
+     * The index a listing of {@code state} walks: the state's own, or for completed records, which have
+     * none, the expiry index.
+     */
+    byte[] listIndex(int bucket, RecordState state) {
+        return state == RecordState.COMPLETED ? expiryIndex(bucket) : stateIndex(bucket, state);
+    }
+
+    /** The index of completed, failed and released records by expiry. */
+    byte[] expiryIndex(int bucket) {
+        return indexKeys[bucket][INDEX_KEYS - 1].clone();
     }
 
     private static String tag(int bucket, int buckets) {

@@ -70,11 +70,10 @@ public final class RedisStore implements IdempotencyStore {
     public static final int DEFAULT_MAX_HISTORY_PER_KEY = 100;
 
     /**
-     * The largest result kept in the record hash itself; larger ones go to the values hash. Redis keeps
-     * a hash compact (listpack) only while every value has at most {@code hash-max-listpack-value}
-     * bytes, 64 by default.
+     * The largest result kept in the record itself; larger ones go to the values hash, so that the
+     * scripts that read many records (listing, purging, claiming due jobs) do not unpack them.
      */
-    static final int INLINE_RESULT_BYTES = 64;
+    static final int INLINE_RESULT_BYTES = 1024;
 
     private static final int MAX_PREFIX_LENGTH = 100;
     private static final int MAX_HISTORY_LIMIT = 10_000;

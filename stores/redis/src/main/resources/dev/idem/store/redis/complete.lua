@@ -1,23 +1,24 @@
 -- complete: stores the result of the owner of token; the record expires after the ttl.
--- KEYS: record, values, the bucket's 8 indexes.
+-- KEYS: record, values, the bucket's 7 indexes.
 -- ARGV: member, token, result, ttl ms, elapsed ms, node, history entries kept, expiry grace ms,
---       largest result kept in the record hash.
+--       largest result kept in the record.
 -- Reply: 1 done, 0 stale token.
-local record_key, values_key, indexes = KEYS[1], KEYS[2], index_keys(3)
-local member, result, grace = ARGV[1], ARGV[3], tonumber(ARGV[8])
-local inline = #result <= tonumber(ARGV[9])
-local old = fenced(record_key, ARGV[2])
-if not old then return 0 end
+local record_key, values_key, result = KEYS[1], KEYS[2], ARGV[3]
+local record = fenced(record_key, ARGV[2])
+if not record then return 0 end
 local now = now_ms()
-local record = copy(old)
-record.s, record.u, record.x, record.l, record.e = 'C', now, now + tonumber(ARGV[4]), nil, nil
-write(record_key, old, record, {ev = COMPLETED, at = now, node = ARGV[6], el = tonumber(ARGV[5])}, tonumber(ARGV[7]),
-  inline and {'r', result})
-redis.call('DEL', values_key)
-reindex(indexes, member, 'P', record)
-redis.call('PEXPIREAT', record_key, record.x + grace)
-if not inline then
+local expiry = now + tonumber(ARGV[4])
+local keep = keep_for(expiry, tonumber(ARGV[8]), now)
+record[STATE], record[LEASE], record[EXPIRY], record[ERROR] = 'C', false, expiry - record[CREATED], false
+if #result <= tonumber(ARGV[9]) then
+  if record[OWNS_VALUES] then redis.call('DEL', values_key) end
+  record[RESULT], record[OWNS_VALUES] = result, false
+else
+  redis.call('DEL', values_key)
   redis.call('HSET', values_key, 'r', result)
-  redis.call('PEXPIREAT', values_key, record.x + grace)
+  redis.call('PEXPIRE', values_key, keep)
+  record[RESULT], record[OWNS_VALUES] = false, true
 end
+write(record_key, record, COMPLETED, now, ARGV[6], tonumber(ARGV[7]), keep, tonumber(ARGV[5]))
+reindex(index_keys(3), ARGV[1], 'P', record)
 return 1

@@ -1,7 +1,7 @@
 -- claimDue: claims up to `wanted` due scheduled records of one bucket, oldest due first, as claim would.
 -- A due-index entry whose record is gone or no longer scheduled is dropped; one whose record cannot be
 -- read is dropped with a warning in the Redis log (find still reports the damage).
--- KEYS: the bucket's 8 indexes.
+-- KEYS: the bucket's 7 indexes.
 -- ARGV: record key prefix, values key prefix, wanted, lease ms, node, history entries kept.
 -- Reply: {{member, token, attempt, due time, fingerprint, invocation, steps}, ...}.
 local indexes, record_prefix, values_prefix = index_keys(1), ARGV[1], ARGV[2]
@@ -18,14 +18,15 @@ while #jobs < wanted do
       redis.log(redis.LOG_WARNING, 'idem: the due job ' .. member .. ' cannot be read and leaves the due index: '
         .. tostring(type(old) == 'table' and old.err or old))
       redis.call('ZREM', indexes[DUE_INDEX], member)
-    elseif not old or old.s ~= 'S' then
+    elseif not old or old[STATE] ~= 'S' then
       redis.call('ZREM', indexes[DUE_INDEX], member)
-    elseif old.n > now then
-      redis.call('ZADD', indexes[DUE_INDEX], old.n, member)
+    elseif time_of(old, NEXT) > now then
+      redis.call('ZADD', indexes[DUE_INDEX], time_of(old, NEXT), member)
     else
-      local record = reclaim(record_key, values_key, indexes, member, old, nil, node, lease, now, RESUMED, max)
-      jobs[#jobs + 1] = {member, record.t, record.a, old.n, record.f or false, redis.call('HGET', values_key, 'i'),
-        steps(values_key)}
+      local due_at = time_of(old, NEXT)
+      local record = reclaim(record_key, values_key, indexes, member, old, false, node, lease, now, RESUMED, max)
+      jobs[#jobs + 1] = {member, record[TOKEN], record[ATTEMPT], due_at, record[FINGERPRINT],
+        invocation(values_key, record), steps(values_key, record)}
     end
   end
 end

@@ -6,7 +6,7 @@ local record_key, values_key = KEYS[1], KEYS[2]
 local record = load_record(record_key)
 if not record then return {} end
 local result = false
-if record.s == 'C' then result = result_of(record, values_key) end
-return {record.s, record.t, record.a, record.o, record.f or false, record.k or false, record.c, record.u,
-  record.l or false, record.n or false, record.x or false, result, record.e or false,
-  redis.call('HGET', values_key, 'i'), steps(values_key)}
+if record[STATE] == 'C' then result = result_of(record, values_key) end
+return {record[STATE], record[TOKEN], record[ATTEMPT], record[OWNER], record[FINGERPRINT], record[ORIGINAL],
+  record[CREATED], time_of(record, UPDATED), time_of(record, LEASE) or false, time_of(record, NEXT) or false,
+  time_of(record, EXPIRY) or false, result, record[ERROR], invocation(values_key, record), steps(values_key, record)}

@@ -1,28 +1,37 @@
 -- Idem Redis store: the functions every operation script shares. The client prepends this file to each
 -- operation's script, so that each operation is still one script, one EVALSHA and one atomic step.
 --
--- A record is one hash, its record key. Fields: s state (P in progress, C completed, F failed,
--- R released, S scheduled, D dead), t fencing token, a attempt, o owner node, f fingerprint, k original
--- key, c created (epoch ms, the primary's TIME), u updated (ms after c), l lease end, n next attempt and
--- x expiry (ms after the update), e last error, r result (when small), q sequence number of the newest
--- history entry, h the newest history entry, and the older entries under their sequence numbers.
--- Saved steps (".name"), the invocation (i) and large results (r) live in a second hash, the values key.
--- A transition reads the record with one HMGET and writes it with one HSET and at most one HDEL.
+-- A record is one string, its record key, holding a MessagePack array (positions below): state (P in
+-- progress, C completed, F failed, R released, S scheduled, D dead), fencing token, attempt, owner node,
+-- fingerprint, original key, created (epoch ms, the primary's TIME), then updated, lease end, next
+-- attempt and expiry (ms after created), last error, result (when small), whether the values key belongs
+-- to this record, sequence number of the newest history entry, and from HISTORY on the newest history
+-- entries, newest first. false stands for none. Scripts work on that array as it is: a transition reads
+-- it with one GET, changes it in place and writes it with one SET, which also sets or clears its TTL.
 --
--- Every bucket has eight index sorted sets: one per state (score: updated time), due (scheduled
--- records by next attempt) and expiry (completed, failed and released records by expiry). Scripts get
--- them in that order.
+-- A history entry is an array: event, time (ms after created), elapsed ms, error, step name, then node,
+-- token, attempt and fingerprint ('' for none), each left out while it equals the record's own owner,
+-- token, attempt and fingerprint. A transition that changes those first writes them into the older
+-- entries, so a typical entry takes 4 to 8 bytes.
+--
+-- Saved steps (".name"), the invocation (i) and large results (r) live in a hash, the values key. It is
+-- read only while the record says it owns it; the first write to it in a record's life deletes what an
+-- earlier life left there.
+--
+-- Every bucket has seven index sorted sets: one per state but completed (score: updated time), due
+-- (scheduled records by next attempt) and expiry (completed, failed and released records by expiry).
+-- Scripts get them in that order. Completed records are only in the expiry index.
+
+local STATE, TOKEN, ATTEMPT, OWNER, FINGERPRINT, ORIGINAL, CREATED = 1, 2, 3, 4, 5, 6, 7
+local UPDATED, LEASE, NEXT, EXPIRY, ERROR, RESULT, OWNS_VALUES, SEQUENCE, HISTORY = 8, 9, 10, 11, 12, 13, 14, 15, 16
+local ENTRY_NODE, ENTRY_TOKEN, ENTRY_ATTEMPT, ENTRY_FINGERPRINT = 6, 7, 8, 9
 
 local EXPIRING = {C = true, F = true, R = true}
-local STATE_INDEX = {P = 1, C = 2, F = 3, R = 4, S = 5, D = 6}
-local DUE_INDEX, EXPIRY_INDEX = 7, 8
+local STATE_INDEX = {P = 1, F = 2, R = 3, S = 4, D = 5}
+local DUE_INDEX, EXPIRY_INDEX, INDEXES = 6, 7, 7
 
 local CLAIMED, TAKEN_OVER, RESUMED, COMPLETED, FAILED, RELEASED, SCHEDULED, DEAD, STEP_SAVED, REQUEUED, CANCELLED =
   1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
-
-local RECORD_FIELDS = {'s', 't', 'a', 'o', 'f', 'k', 'c', 'u', 'l', 'n', 'x', 'e', 'q', 'h', 'r'}
-local OPTIONAL_FIELDS = {'f', 'k', 'e', 'l', 'n', 'x'}
-local RELATIVE_TIMES = {l = true, n = true, x = true}
 
 local function now_ms()
   local time = redis.call('TIME')
@@ -33,140 +42,165 @@ local function corrupt(why)
   error({err = 'IDEMCORRUPT ' .. why})
 end
 
-local function copy(record)
-  local result = {}
-  for name, value in pairs(record) do result[name] = value end
-  return result
-end
-
 local function index_keys(first)
   local keys = {}
-  for i = 0, 7 do keys[i + 1] = KEYS[first + i] end
+  for i = 0, INDEXES - 1 do keys[i + 1] = KEYS[first + i] end
   return keys
 end
 
-local function number_field(value, name)
-  if not value then return nil end
-  local number = tonumber(value)
-  if not number then corrupt("field '" .. name .. "' is not a number") end
-  return number
+-- The absolute time of a time field, nil when it has none.
+local function time_of(record, position)
+  local offset = record[position]
+  return offset and record[CREATED] + offset or nil
 end
 
--- The record at key as a table with absolute times (h: its newest history entry, r: its result when
--- small), nil when there is none. Raises IDEMCORRUPT when it cannot be read (and Redis raises WRONGTYPE
--- when the key holds no hash).
+local function check(record, position, name, kind, required)
+  local value = record[position]
+  if value == false or value == nil then
+    if required then corrupt('field ' .. position .. ' (' .. name .. ') is missing') end
+  elseif type(value) ~= kind then
+    corrupt('field ' .. position .. ' (' .. name .. ') is not a ' .. kind)
+  end
+end
+
+-- The record at key, nil when there is none. Raises IDEMCORRUPT when it cannot be read (and Redis raises
+-- WRONGTYPE when the key holds no string).
 local function load_record(key)
-  local v = redis.call('HMGET', key, unpack(RECORD_FIELDS))
-  if not v[1] then
-    for i = 2, #RECORD_FIELDS do
-      if v[i] then corrupt("field 's' (the state) is missing") end
-    end
-    return nil
+  local bytes = redis.call('GET', key)
+  if not bytes then return nil end
+  local ok, record = pcall(cmsgpack.unpack, bytes)
+  if not ok or type(record) ~= 'table' then corrupt('it is not a MessagePack array') end
+  local state = record[STATE]
+  if not STATE_INDEX[state] and state ~= 'C' then
+    corrupt("field 1 (the state) holds an impossible state '" .. tostring(state) .. "'")
   end
-  if not STATE_INDEX[v[1]] then corrupt("field 's' holds an impossible state '" .. v[1] .. "'") end
-  local record = {s = v[1], t = number_field(v[2], 't'), a = number_field(v[3], 'a'), o = v[4] or nil,
-    f = v[5] or nil, k = v[6] or nil, c = number_field(v[7], 'c'), e = v[12] or nil,
-    q = number_field(v[13], 'q') or 0, h = v[14] or nil, r = v[15] or nil}
-  local updated = number_field(v[8], 'u')
-  if not (record.t and record.a and record.o and record.c and updated) then
-    corrupt('a required field (t, a, o, c or u) is missing')
-  end
-  record.u = record.c + updated
-  local lease, next_attempt, expiry = number_field(v[9], 'l'), number_field(v[10], 'n'), number_field(v[11], 'x')
-  record.l = lease and record.u + lease
-  record.n = next_attempt and record.u + next_attempt
-  record.x = expiry and record.u + expiry
-  if (record.s == 'P' and not record.l) or (record.s == 'S' and not record.n) or (EXPIRING[record.s] and not record.x)
-      or (record.s == 'F' and not record.e) then
-    corrupt("state '" .. record.s .. "' lacks its time or error")
-  end
+  check(record, TOKEN, 'token', 'number', true)
+  check(record, ATTEMPT, 'attempt', 'number', true)
+  check(record, OWNER, 'owner', 'string', true)
+  check(record, FINGERPRINT, 'fingerprint', 'string')
+  check(record, ORIGINAL, 'original key', 'string')
+  check(record, CREATED, 'created', 'number', true)
+  check(record, UPDATED, 'updated', 'number', true)
+  check(record, LEASE, 'lease end', 'number', state == 'P')
+  check(record, NEXT, 'next attempt', 'number', state == 'S')
+  check(record, EXPIRY, 'expiry', 'number', EXPIRING[state])
+  check(record, ERROR, 'error', 'string', state == 'F')
+  check(record, RESULT, 'result', 'string')
+  check(record, SEQUENCE, 'sequence', 'number', true)
   return record
 end
 
--- A history entry is a MessagePack map: 1 event, 2 time offset, 3 elapsed ms, 4 error, 5 step name,
--- 6 node, 7 token, 8 attempt, 9 fingerprint (false: none). 6 to 9 are left out when they equal the
--- entry's base: for the newest entry (field h) the record's own o, t, a and f (and 2 counts from c);
--- for older ones the next newer entry (and 2 counts back from its time). A typical entry takes 3 to 8
--- bytes.
-local function encode_entry(entry, at, node, token, attempt, fingerprint, newest)
-  local packed = {entry.ev, newest and entry.at - at or at - entry.at, entry.el, entry.err, entry.det}
-  if entry.node ~= node then packed[6] = entry.node end
-  if entry.t ~= token then packed[7] = entry.t end
-  if entry.a ~= attempt then packed[8] = entry.a end
-  if entry.f ~= fingerprint then packed[9] = entry.f or false end
-  return cmsgpack.pack(packed)
+-- The state and update time of the record at key, without checking the rest: nil when there is none,
+-- true when it cannot be read.
+local function peek(key)
+  local bytes = redis.pcall('GET', key)
+  if not bytes then return nil end
+  if type(bytes) ~= 'string' then return true end
+  local ok, record = pcall(cmsgpack.unpack, bytes)
+  if not ok or type(record) ~= 'table' or (not STATE_INDEX[record[STATE]] and record[STATE] ~= 'C')
+      or type(record[CREATED]) ~= 'number' or type(record[UPDATED]) ~= 'number' then
+    return true
+  end
+  return record[STATE], record[CREATED] + record[UPDATED]
 end
 
-local function decode_entry(bytes, at, node, token, attempt, fingerprint, newest, sequence)
-  local ok, packed = pcall(cmsgpack.unpack, bytes)
-  if not ok or type(packed) ~= 'table' or type(packed[1]) ~= 'number' or type(packed[2]) ~= 'number' then
+-- History entry i (1: the newest) as a table with absolute time, node, token, attempt and fingerprint.
+local function entry_at(record, i)
+  local packed = record[HISTORY + i - 1]
+  local sequence = record[SEQUENCE] - i + 1
+  if type(packed) ~= 'table' or type(packed[1]) ~= 'number' or type(packed[2]) ~= 'number' then
     corrupt('history entry ' .. sequence .. ' cannot be read')
   end
-  local entry = {ev = packed[1], at = newest and at + packed[2] or at - packed[2], el = packed[3], err = packed[4],
-    det = packed[5], node = packed[6] or node, t = packed[7] or token, a = packed[8] or attempt, f = fingerprint}
-  if packed[9] == false then entry.f = nil elseif packed[9] then entry.f = packed[9] end
-  return entry
+  local fingerprint = packed[ENTRY_FINGERPRINT]
+  if fingerprint == '' then
+    fingerprint = false
+  elseif not fingerprint then
+    fingerprint = record[FINGERPRINT]
+  end
+  return {sequence = sequence, ev = packed[1], at = record[CREATED] + packed[2], el = packed[3] or false,
+    err = packed[4] or false, det = packed[5] or false, node = packed[ENTRY_NODE] or record[OWNER],
+    t = packed[ENTRY_TOKEN] or record[TOKEN], a = packed[ENTRY_ATTEMPT] or record[ATTEMPT], f = fingerprint}
 end
 
--- Writes the record after a transition from old (nil: none) with one HSET and at most one HDEL: its
--- fields, the transition's audit entry as the new newest entry (with the next sequence number), the
--- entry that was newest (now relative to the new one), and the field/value pairs in `more`. Keeps the
--- newest max entries.
-local function write(key, old, record, entry, max, more)
-  record.q = (old and old.q or 0) + 1
-  entry.t, entry.a, entry.f = record.t, record.a, record.f
-  local set = {'s', record.s, 't', record.t, 'a', record.a, 'o', record.o, 'c', record.c, 'u', record.u - record.c,
-    'q', record.q, 'h', encode_entry(entry, record.c, record.o, record.t, record.a, record.f, true)}
-  local unset = {}
-  if old and old.h then
-    local previous = decode_entry(old.h, old.c, old.o, old.t, old.a, old.f, true, old.q)
-    set[#set + 1] = old.q
-    set[#set + 1] = encode_entry(previous, entry.at, entry.node, entry.t, entry.a, entry.f, false)
-  end
-  for i = 1, #OPTIONAL_FIELDS do
-    local name = OPTIONAL_FIELDS[i]
-    local value = record[name]
-    if value and RELATIVE_TIMES[name] then value = value - record.u end
-    if value then
-      set[#set + 1] = name
-      set[#set + 1] = value
-    elseif old and old[name] then
-      unset[#unset + 1] = name
+-- Before a transition gives the record another creation time, owner, token, attempt or fingerprint:
+-- writes the old ones into the history entries that left them out.
+local function rebase(record, created, owner, token, attempt, fingerprint)
+  for i = HISTORY, #record do
+    local packed = record[i]
+    if type(packed) ~= 'table' or type(packed[2]) ~= 'number' then
+      corrupt('history entry ' .. (record[SEQUENCE] - i + HISTORY) .. ' cannot be read')
+    end
+    packed[2] = packed[2] + record[CREATED] - created
+    if not packed[ENTRY_NODE] and owner ~= record[OWNER] then packed[ENTRY_NODE] = record[OWNER] end
+    if not packed[ENTRY_TOKEN] and token ~= record[TOKEN] then packed[ENTRY_TOKEN] = record[TOKEN] end
+    if not packed[ENTRY_ATTEMPT] and attempt ~= record[ATTEMPT] then packed[ENTRY_ATTEMPT] = record[ATTEMPT] end
+    if not packed[ENTRY_FINGERPRINT] and fingerprint ~= record[FINGERPRINT] then
+      packed[ENTRY_FINGERPRINT] = record[FINGERPRINT] or ''
     end
   end
-  if record.q > max then unset[#unset + 1] = record.q - max end
-  if more then
-    for i = 1, #more do set[#set + 1] = more[i] end
+  record[CREATED], record[OWNER], record[TOKEN], record[ATTEMPT], record[FINGERPRINT] =
+    created, owner, token, attempt, fingerprint
+end
+
+-- Writes the record after a transition at now: its audit entry (event, by node) becomes the newest,
+-- with the next sequence number, keeping the newest max entries. Sets a TTL of px ms, or clears it.
+local function write(key, record, event, now, node, max, px, elapsed, err, step)
+  local entry = {event, now - record[CREATED], elapsed or false, err or false, step or false}
+  if node ~= record[OWNER] then
+    entry[ENTRY_NODE] = node
+  else
+    for i = 5, 3, -1 do
+      if entry[i] then break end
+      entry[i] = nil
+    end
   end
-  redis.call('HSET', key, unpack(set))
-  if #unset > 0 then redis.call('HDEL', key, unpack(unset)) end
+  table.insert(record, HISTORY, entry)
+  for i = #record, HISTORY + max, -1 do record[i] = nil end
+  record[SEQUENCE] = record[SEQUENCE] + 1
+  record[UPDATED] = now - record[CREATED]
+  if px then
+    redis.call('SET', key, cmsgpack.pack(record), 'PX', px)
+  else
+    redis.call('SET', key, cmsgpack.pack(record))
+  end
+end
+
+-- How long a record that expires at expiry is kept, in ms from now: grace ms past its expiry.
+local function keep_for(expiry, grace, now)
+  return math.max(1, expiry + grace - now)
 end
 
 -- Moves member from the index of state `from` (nil: none) to the index of the record's state, and keeps
 -- the due and expiry indexes in step.
 local function reindex(indexes, member, from, record)
-  if from and from ~= record.s then redis.call('ZREM', indexes[STATE_INDEX[from]], member) end
-  redis.call('ZADD', indexes[STATE_INDEX[record.s]], record.u, member)
-  if record.s == 'S' then
-    redis.call('ZADD', indexes[DUE_INDEX], record.n, member)
+  local state = record[STATE]
+  if from and from ~= state and STATE_INDEX[from] then redis.call('ZREM', indexes[STATE_INDEX[from]], member) end
+  if STATE_INDEX[state] then redis.call('ZADD', indexes[STATE_INDEX[state]], time_of(record, UPDATED), member) end
+  if state == 'S' then
+    redis.call('ZADD', indexes[DUE_INDEX], time_of(record, NEXT), member)
   elseif from == 'S' then
     redis.call('ZREM', indexes[DUE_INDEX], member)
   end
-  if EXPIRING[record.s] then
-    redis.call('ZADD', indexes[EXPIRY_INDEX], record.x, member)
+  if EXPIRING[state] then
+    redis.call('ZADD', indexes[EXPIRY_INDEX], time_of(record, EXPIRY), member)
   elseif from and EXPIRING[from] then
     redis.call('ZREM', indexes[EXPIRY_INDEX], member)
   end
 end
 
-local function expire(record_key, values_key, record, grace)
-  redis.call('PEXPIREAT', record_key, record.x + grace)
-  redis.call('PEXPIREAT', values_key, record.x + grace)
+-- Makes the values key the record's before a write to it: the first write of a record's life deletes
+-- what an earlier life left there.
+local function own_values(values_key, record)
+  if not record[OWNS_VALUES] then
+    redis.call('DEL', values_key)
+    record[OWNS_VALUES] = true
+  end
 end
 
-local function steps(values_key)
-  local all = redis.call('HGETALL', values_key)
+local function steps(values_key, record)
   local result = {}
+  if not record[OWNS_VALUES] then return result end
+  local all = redis.call('HGETALL', values_key)
   for i = 1, #all, 2 do
     if string.sub(all[i], 1, 1) == '.' then
       result[#result + 1] = string.sub(all[i], 2)
@@ -176,30 +210,32 @@ local function steps(values_key)
   return result
 end
 
--- Claims an existing record for node: token + 1, attempt + 1, steps kept.
-local function reclaim(record_key, values_key, indexes, member, old, fingerprint, node, lease, now, event, max)
-  local record = copy(old)
-  record.s, record.t, record.a, record.o = 'P', old.t + 1, old.a + 1, node
-  record.u, record.l, record.n, record.x = now, now + lease, nil, nil
-  if not record.f then record.f = fingerprint end
-  write(record_key, old, record, {ev = event, at = now, node = node}, max)
-  reindex(indexes, member, old.s, record)
-  if EXPIRING[old.s] then
-    redis.call('PERSIST', record_key)
-    redis.call('PERSIST', values_key)
-  end
-  return record
+local function invocation(values_key, record)
+  return record[OWNS_VALUES] and redis.call('HGET', values_key, 'i')
 end
 
 local function result_of(record, values_key)
-  local result = record.r or redis.call('HGET', values_key, 'r')
+  local result = record[RESULT] or (record[OWNS_VALUES] and redis.call('HGET', values_key, 'r'))
   if not result then corrupt('the completed record has no result') end
   return result
 end
 
+-- Claims an existing record for node: token + 1, attempt + 1, steps kept, TTL cleared.
+local function reclaim(record_key, values_key, indexes, member, record, fingerprint, node, lease, now, event, max)
+  local from = record[STATE]
+  rebase(record, record[CREATED], node, record[TOKEN] + 1, record[ATTEMPT] + 1,
+    record[FINGERPRINT] or fingerprint or false)
+  record[STATE], record[LEASE], record[NEXT], record[EXPIRY], record[RESULT] = 'P', now + lease - record[CREATED],
+    false, false, false
+  write(record_key, record, event, now, node, max)
+  reindex(indexes, member, from, record)
+  if EXPIRING[from] and record[OWNS_VALUES] then redis.call('PERSIST', values_key) end
+  return record
+end
+
 local function fenced(record_key, token)
   local record = load_record(record_key)
-  if record and record.s == 'P' and record.t == tonumber(token) then return record end
+  if record and record[STATE] == 'P' and record[TOKEN] == tonumber(token) then return record end
   return nil
 end
 

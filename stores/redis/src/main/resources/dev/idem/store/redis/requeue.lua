@@ -1,14 +1,15 @@
 -- requeue: makes a dead or scheduled record due now, with a fresh attempt count.
--- KEYS: record, values, the bucket's 8 indexes.
+-- KEYS: record, values, the bucket's 7 indexes.
 -- ARGV: member, node, history entries kept.
 -- Reply: 0 done, 1 not found, 2 wrong state.
-local record_key, indexes = KEYS[1], index_keys(3)
-local old = load_record(record_key)
-if not old then return 1 end
-if old.s ~= 'D' and old.s ~= 'S' then return 2 end
+local record_key = KEYS[1]
+local record = load_record(record_key)
+if not record then return 1 end
+local from = record[STATE]
+if from ~= 'D' and from ~= 'S' then return 2 end
 local now = now_ms()
-local record = copy(old)
-record.s, record.n, record.a, record.u = 'S', now, 0, now
-write(record_key, old, record, {ev = REQUEUED, at = now, node = ARGV[2]}, tonumber(ARGV[3]))
-reindex(indexes, ARGV[1], old.s, record)
+rebase(record, record[CREATED], record[OWNER], record[TOKEN], 0, record[FINGERPRINT])
+record[STATE], record[NEXT] = 'S', now - record[CREATED]
+write(record_key, record, REQUEUED, now, ARGV[2], tonumber(ARGV[3]))
+reindex(index_keys(3), ARGV[1], from, record)
 return 0

@@ -1,14 +1,13 @@
 -- saveStep: saves (or overwrites) a step's value for the owner of token.
--- KEYS: record, values, the bucket's 8 indexes.
+-- KEYS: record, values, the bucket's 7 indexes.
 -- ARGV: member, token, step name, value, node, history entries kept.
 -- Reply: 1 done, 0 stale token.
-local record_key, values_key, indexes = KEYS[1], KEYS[2], index_keys(3)
-local old = fenced(record_key, ARGV[2])
-if not old then return 0 end
+local record_key, values_key = KEYS[1], KEYS[2]
+local record = fenced(record_key, ARGV[2])
+if not record then return 0 end
 local now = now_ms()
-local record = copy(old)
-record.u = now
-write(record_key, old, record, {ev = STEP_SAVED, at = now, node = ARGV[5], det = ARGV[3]}, tonumber(ARGV[6]))
+own_values(values_key, record)
 redis.call('HSET', values_key, '.' .. ARGV[3], ARGV[4])
-redis.call('ZADD', indexes[STATE_INDEX.P], now, ARGV[1])
+write(record_key, record, STEP_SAVED, now, ARGV[5], tonumber(ARGV[6]), nil, nil, nil, ARGV[3])
+redis.call('ZADD', KEYS[3 + STATE_INDEX.P - 1], now, ARGV[1])
 return 1

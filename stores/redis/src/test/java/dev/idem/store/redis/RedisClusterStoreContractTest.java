@@ -73,7 +73,7 @@ class RedisClusterStoreContractTest extends RedisContractTestBase {
         assertThat(store.list(new RecordQuery(RecordState.COMPLETED, null, null, namespace + ":", 100))).hasSize(12);
     }
 
-    /** Replaces the record hash by a string, as another program writing to the same key would. */
+    /** Replaces the record by a string that is not one, as another program writing to the same key would. */
     @Override
     protected void corrupt(String key) {
         redis.commands().set(recordKey(key), "not a record", SetArgs.Builder.px(3_600_000));

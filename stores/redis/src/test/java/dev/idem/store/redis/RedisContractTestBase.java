@@ -58,14 +58,14 @@ abstract class RedisContractTestBase extends DurableStoreContractTest {
         redis.elapse(duration);
     }
 
-    /** The Redis key of {@code key}'s record hash. */
+    /** The Redis key of {@code key}'s record. */
     String recordKey(String key) {
         return Wire.string(new Layout(prefix, RedisStore.DEFAULT_BUCKETS).recordScriptKeys(key)[0]);
     }
 
-    /** Writes an impossible state into the record hash, as a typo in redis-cli would. */
+    /** Writes an impossible state into the record, as a slip with redis-cli and Lua would. */
     @Override
     protected void corrupt(String key) {
-        redis.commands().hset(recordKey(key), "s", "Z");
+        redis.editRecord(recordKey(key), "f[1] = 'Z'");
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.idem.store.ClaimRequest;
 import dev.idem.store.ClaimResult;
 import dev.idem.store.Completion;
-import dev.idem.store.RecordState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,13 +15,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a completed record costs in Redis memory, by {@code MEMORY USAGE}: the record hash (fields, the two
- * history entries and the small result, whose own bytes are subtracted) and the two index entries (state
- * index and expiry index). The numbers are printed for docs/stores-redis.md.
+ * What a completed record costs in Redis memory, by {@code MEMORY USAGE}: the record (fields, the two
+ * history entries and the small result, whose own bytes are subtracted) and its one index entry (the
+ * expiry index). The numbers are printed for docs/stores-redis.md.
  *
- * <p>The record hash is one listpack-encoded key: Redis's fixed cost per key (dictionary entry and object
- * header, 40 bytes), the key name, and the listpack, each rounded up to the allocator's size class. The
- * user's own bytes (key, node id, fingerprint) are most of the rest, so the total depends on them.
+ * <p>The record is one string key: Redis's fixed cost per key (dictionary entry and object header), the
+ * key name, and the MessagePack value, each rounded up to the allocator's size class. The user's own
+ * bytes (key, node id, fingerprint) are most of the rest, so the total depends on them.
  */
 class RedisMemoryTest {
 
@@ -54,7 +53,7 @@ class RedisMemoryTest {
         redis.close();
     }
 
-    /** Completes {@code key} and returns the memory of its record hash minus the result's bytes; removes it. */
+    /** Completes {@code key} and returns the memory of its record minus the result's bytes. */
     private static long recordBytesWithoutResult(String key, String node, String fingerprint) {
         ClaimResult.Claimed claimed = (ClaimResult.Claimed) store.claim(new ClaimRequest(key, fingerprint,
                 Duration.ofSeconds(30), node, null));
@@ -63,17 +62,17 @@ class RedisMemoryTest {
         Layout layout = new Layout(PREFIX, RedisStore.DEFAULT_BUCKETS);
         byte[][] keys = layout.recordScriptKeys(key);
         String recordKey = Wire.string(keys[0]);
-        assertThat(redis.commands().objectEncoding(recordKey)).isEqualTo("listpack");
+        assertThat(redis.commands().type(recordKey)).isEqualTo("string");
         assertThat(redis.commands().exists(Wire.string(keys[1]))).as("no values hash").isZero();
         long bytes = redis.commands().memoryUsage(recordKey) - RESULT.length();
-        System.out.printf("memory: record hash without result %d bytes: key %d chars, key name %d chars (%s), node %d"
+        System.out.printf("memory: record without result %d bytes: key %d chars, key name %d chars (%s), node %d"
                 + " chars, %s%n", bytes, key.length(), recordKey.length(), recordKey, node.length(),
                 fingerprint == null ? "no fingerprint" : fingerprint.length() * 4 + "-bit fingerprint");
         return bytes;
     }
 
     @Test
-    void aCompletedRecordWithTheEnginesFingerprintTakesAtMost200Bytes() {
+    void aCompletedRecordWithTheEnginesFingerprintTakesAtMost160Bytes() {
         long minimal = recordBytesWithoutResult("o:1", "n1", null);
         long unchecked = recordBytesWithoutResult("payments:evt_000002", "node-1", null);
         long typical = recordBytesWithoutResult("payments:evt_000001", "node-1", ENGINE_FINGERPRINT);
@@ -82,16 +81,16 @@ class RedisMemoryTest {
         long longKey = recordBytesWithoutResult("com.example.payments.PaymentService#charge:evt_1NqQ3bL2eZvKYlo2C0aZ8c9X",
                 "12345@payments-7f9c8d-abcde", ENGINE_FINGERPRINT);
 
-        assertThat(minimal).isLessThanOrEqualTo(200);
-        assertThat(unchecked).isLessThanOrEqualTo(200);
-        assertThat(typical).isLessThanOrEqualTo(200);
-        assertThat(shortKey).isLessThanOrEqualTo(216);
-        assertThat(fullFingerprint).isLessThanOrEqualTo(232);
-        assertThat(longKey).isLessThanOrEqualTo(312);
+        assertThat(minimal).isLessThanOrEqualTo(112);
+        assertThat(unchecked).isLessThanOrEqualTo(144);
+        assertThat(typical).isLessThanOrEqualTo(160);
+        assertThat(shortKey).isLessThanOrEqualTo(176);
+        assertThat(fullFingerprint).isLessThanOrEqualTo(176);
+        assertThat(longKey).isLessThanOrEqualTo(240);
     }
 
     @Test
-    void indexEntriesOfACompletedRecordTakeAbout70BytesInSmallBucketsAndAbout270InLargeOnes() {
+    void theIndexEntryOfACompletedRecordTakesAbout35BytesInSmallBucketsAndAbout135InLargeOnes() {
         Layout layout = new Layout(INDEX_PREFIX, RedisStore.DEFAULT_BUCKETS);
         List<String> keys = new ArrayList<>();
         for (int i = 0; keys.size() < 1_000; i++) {
@@ -100,30 +99,28 @@ class RedisMemoryTest {
                 keys.add(key);
             }
         }
-        byte[][] indexes = layout.indexKeys(0);
-        String completed = Wire.string(layout.stateIndex(0, RecordState.COMPLETED));
-        String expiry = Wire.string(indexes[Layout.INDEX_KEYS - 1]);
+        String expiry = Wire.string(layout.expiryIndex(0));
         try (RedisStore indexed = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(INDEX_PREFIX).build()) {
-            long small = perEntry(indexed, keys.subList(0, 100), completed, expiry, 0);
-            long large = perEntry(indexed, keys.subList(100, 1_000), completed, expiry, 100);
-            assertThat(redis.commands().objectEncoding(completed)).isEqualTo("skiplist");
-            System.out.printf("memory: index entries per completed record: %d bytes while a bucket's index is small"
+            long small = perEntry(indexed, keys.subList(0, 100), expiry, 0);
+            long large = perEntry(indexed, keys.subList(100, 1_000), expiry, 100);
+            assertThat(redis.commands().objectEncoding(expiry)).isEqualTo("skiplist");
+            System.out.printf("memory: index entry per completed record: %d bytes while a bucket's index is small"
                     + " (listpack, up to 128 entries), %d bytes once it is large (skiplist)%n", small, large);
-            assertThat(small).isLessThanOrEqualTo(80);
-            assertThat(large).isLessThanOrEqualTo(300);
+            assertThat(small).isLessThanOrEqualTo(40);
+            assertThat(large).isLessThanOrEqualTo(150);
         }
     }
 
-    /** The bytes both indexes grow by per record, completing {@code keys} after {@code before} others. */
-    private static long perEntry(RedisStore indexed, List<String> keys, String completed, String expiry, int before) {
-        long start = before == 0 ? 0 : redis.commands().memoryUsage(completed) + redis.commands().memoryUsage(expiry);
+    /** The bytes the expiry index grows by per record, completing {@code keys} after {@code before} others. */
+    private static long perEntry(RedisStore indexed, List<String> keys, String expiry, int before) {
+        long start = before == 0 ? 0 : redis.commands().memoryUsage(expiry);
         for (String key : keys) {
             ClaimResult.Claimed claimed = (ClaimResult.Claimed) indexed.claim(new ClaimRequest(key, SHA256_FINGERPRINT,
                     Duration.ofSeconds(30), "node-1", null));
             indexed.complete(new Completion(key, claimed.token(), new byte[] {'1'}, Duration.ofHours(24), Duration.ZERO,
                     "node-1"));
         }
-        long end = redis.commands().memoryUsage(completed) + redis.commands().memoryUsage(expiry);
+        long end = redis.commands().memoryUsage(expiry);
         return Math.round((end - start) / (double) keys.size());
     }
 }

@@ -9,6 +9,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
@@ -97,6 +98,22 @@ final class TestRedis implements AutoCloseable {
         long until = timeMillis() + duration.toMillis();
         await().pollDelay(duration).pollInterval(Duration.ofMillis(10)).atMost(duration.plusSeconds(10))
                 .until(() -> timeMillis() >= until);
+    }
+
+    /**
+     * Edits the record at {@code recordKey} as a hand with redis-cli and Lua could: {@code change} is Lua
+     * that changes {@code f}, the record's MessagePack array; the record is written back with its TTL.
+     */
+    void editRecord(String recordKey, String change) {
+        commands.eval("local f = cmsgpack.unpack(redis.call('GET', KEYS[1])) " + change
+                + " redis.call('SET', KEYS[1], cmsgpack.pack(f), 'KEEPTTL') return 'OK'", ScriptOutputType.STATUS,
+                recordKey);
+    }
+
+    /** The value of {@code expression}, Lua over {@code f}, the MessagePack array of the record at {@code recordKey}. */
+    long recordValue(String recordKey, String expression) {
+        return commands.eval("local f = cmsgpack.unpack(redis.call('GET', KEYS[1])) return " + expression,
+                ScriptOutputType.INTEGER, recordKey);
     }
 
     /** Removes every key that starts with {@code prefix}, on every master. */
