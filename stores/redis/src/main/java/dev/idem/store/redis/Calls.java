@@ -1,5 +1,6 @@
 package dev.idem.store.redis;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import java.util.concurrent.CompletableFuture;
@@ -41,20 +42,42 @@ final class Calls implements AutoCloseable {
     }
 
     /**
-     * Starts a script with {@code EVALSHA}; when Redis does not know it (after a restart, a failover or
-     * {@code SCRIPT FLUSH}), sends it whole with {@code EVAL}, which runs it once and loads it again.
+     * Starts an operation: with {@code FCALL} when the store's library is loaded, else with
+     * {@code EVALSHA}. A function Redis does not have (a new or flushed master) runs as a script this time,
+     * and the library is sent again. A script Redis does not have (after a restart, a failover or
+     * {@code SCRIPT FLUSH}) is sent whole with {@code EVAL}, which runs it once and loads it again.
      */
     <T> CompletableFuture<T> script(Connector.Commands commands, Script script, byte[][] keys, byte[]... arguments) {
-        RedisScriptingAsyncCommands<byte[], byte[]> redis = commands.scripting();
         try {
-            CompletableFuture<T> first = redis.<T>evalsha(script.sha(), script.output(), keys, arguments)
+            if (commands.functions() == null) {
+                return evaluate(commands, script, keys, arguments);
+            }
+            CompletableFuture<T> call = commands.functions().<T>fcall(script.function(), script.output(), keys, arguments)
                     .toCompletableFuture();
-            return first.exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
-                    ? redis.<T>eval(script.source(), script.output(), keys, arguments).toCompletableFuture()
-                    : CompletableFuture.failedFuture(failure));
+            return call.exceptionallyCompose(failure -> {
+                if (!functionMissing(unwrap(failure))) {
+                    return CompletableFuture.failedFuture(failure);
+                }
+                connector.libraryLost();
+                return evaluate(commands, script, keys, arguments);
+            });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private static <T> CompletableFuture<T> evaluate(Connector.Commands commands, Script script, byte[][] keys,
+            byte[]... arguments) {
+        RedisScriptingAsyncCommands<byte[], byte[]> redis = commands.scripting();
+        CompletableFuture<T> first = redis.<T>evalsha(script.sha(), script.output(), keys, arguments).toCompletableFuture();
+        return first.exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
+                ? redis.<T>eval(script.source(), script.output(), keys, arguments).toCompletableFuture()
+                : CompletableFuture.failedFuture(failure));
+    }
+
+    private static boolean functionMissing(Throwable failure) {
+        return failure instanceof RedisCommandExecutionException
+                && String.valueOf(failure.getMessage()).startsWith("ERR Function not found");
     }
 
     /** A deadline for replies to calls sent now. */

@@ -1,18 +1,25 @@
 package dev.idem.store.redis;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisFunctionAsyncCommands;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.api.async.RedisServerAsyncCommands;
 import io.lettuce.core.api.async.RedisSortedSetAsyncCommands;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.resource.ClientResources;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -32,21 +39,22 @@ final class Connector implements AutoCloseable {
      * The commands the store sends, on one connection.
      *
      * @param scripting EVAL, EVALSHA and SCRIPT LOAD (broadcast to every master of a cluster)
+     * @param functions FCALL, or {@code null} when the store's library is not loaded and scripts run instead
      * @param sortedSets the reads of the indexes
      * @param connection the connection they run on
      */
     record Commands(RedisScriptingAsyncCommands<byte[], byte[]> scripting,
-            RedisSortedSetAsyncCommands<byte[], byte[]> sortedSets, RedisServerAsyncCommands<byte[], byte[]> server,
-            StatefulConnection<byte[], byte[]> connection) {
+            RedisFunctionAsyncCommands<byte[], byte[]> functions, RedisSortedSetAsyncCommands<byte[], byte[]> sortedSets,
+            RedisServerAsyncCommands<byte[], byte[]> server, StatefulConnection<byte[], byte[]> connection) {
 
-        static Commands of(StatefulConnection<byte[], byte[]> connection) {
+        static Commands of(StatefulConnection<byte[], byte[]> connection, boolean functions) {
             if (connection instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster) {
                 var async = cluster.async();
-                return new Commands(async, async, async, connection);
+                return new Commands(async, functions ? async : null, async, async, connection);
             }
             if (connection instanceof StatefulRedisConnection<byte[], byte[]> standalone) {
                 var async = standalone.async();
-                return new Commands(async, async, async, connection);
+                return new Commands(async, functions ? async : null, async, async, connection);
             }
             throw new IllegalArgumentException("not a standalone or cluster connection: " + connection);
         }
@@ -58,6 +66,7 @@ final class Connector implements AutoCloseable {
     private final ClientResources ownedResources;
     private final Scripts scripts;
     private final long loadTimeoutNanos;
+    private final AtomicLong lastLibraryLoad = new AtomicLong(System.nanoTime() - RETRY_OPEN_AFTER_NANOS);
     private volatile Commands commands;
     private RuntimeException lastFailure;
     private long lastFailureNanos;
@@ -100,8 +109,12 @@ final class Connector implements AutoCloseable {
                     throw lastFailure;
                 }
                 try {
-                    Commands opened = Commands.of(opener.get());
-                    loadScripts(opened);
+                    StatefulConnection<byte[], byte[]> connection = opener.get();
+                    boolean functions = scripts.library != null && loadLibrary(connection);
+                    Commands opened = Commands.of(connection, functions);
+                    if (!functions) {
+                        loadScripts(opened);
+                    }
                     commands = opened;
                     lastFailure = null;
                 } catch (RuntimeException e) {
@@ -112,6 +125,78 @@ final class Connector implements AutoCloseable {
             }
             return commands;
         }
+    }
+
+    /**
+     * Loads the store's library on every master, unless it is there already. Redis before 7.0, or a user
+     * whom the ACL refuses {@code FUNCTION LOAD}, leaves the store on scripts.
+     *
+     * @return whether every master has the library
+     */
+    private boolean loadLibrary(StatefulConnection<byte[], byte[]> connection) {
+        long deadline = System.nanoTime() + loadTimeoutNanos;
+        try {
+            for (CompletableFuture<String> load : sendLibrary(connection)) {
+                try {
+                    load.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (ExecutionException e) {
+                    if (!alreadyLoaded(e.getCause())) {
+                        throw e;
+                    }
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "Redis did not load the Idem library " + scripts.libraryName
+                    + "; the store runs its operations as scripts (EVALSHA)", e);
+            return false;
+        }
+    }
+
+    /**
+     * Sends the library again to every master, at most once per {@link #RETRY_OPEN_AFTER_NANOS}, without
+     * waiting: a master that answered "Function not found" (a new or flushed master) gets it back while
+     * the calls that met it run as scripts.
+     */
+    void libraryLost() {
+        Commands current = commands;
+        long now = System.nanoTime();
+        long last = lastLibraryLoad.get();
+        if (current == null || current.functions() == null || now - last < RETRY_OPEN_AFTER_NANOS
+                || !lastLibraryLoad.compareAndSet(last, now)) {
+            return;
+        }
+        for (CompletableFuture<String> load : sendLibrary(current.connection())) {
+            load.whenComplete((done, failure) -> {
+                if (failure != null && !alreadyLoaded(failure)) {
+                    LOG.log(Level.DEBUG, "could not load the Idem library again; calls run as scripts until it is", failure);
+                }
+            });
+        }
+    }
+
+    private List<CompletableFuture<String>> sendLibrary(StatefulConnection<byte[], byte[]> connection) {
+        List<CompletableFuture<String>> loads = new ArrayList<>();
+        if (connection instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster) {
+            for (RedisClusterNode node : cluster.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    loads.add(cluster.getConnectionAsync(node.getNodeId())
+                            .thenCompose(master -> master.async().functionLoad(scripts.library).toCompletableFuture()));
+                }
+            }
+        } else {
+            loads.add(((StatefulRedisConnection<byte[], byte[]>) connection).async().functionLoad(scripts.library)
+                    .toCompletableFuture());
+        }
+        return loads;
+    }
+
+    private static boolean alreadyLoaded(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof RedisCommandExecutionException && String.valueOf(cause.getMessage()).contains("already exists");
     }
 
     /**

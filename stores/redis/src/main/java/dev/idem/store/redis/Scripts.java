@@ -1,25 +1,106 @@
 package dev.idem.store.redis;
 
 import io.lettuce.core.ScriptOutputType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** The scripts of every operation, loaded once per store. Immutable and thread-safe. */
+/**
+ * The code of every operation, as scripts and as one Redis Functions library ({@code FUNCTION LOAD},
+ * Redis 7 or later), from the resources next to this class. Each function runs the same code as its
+ * script, once the library has defined the shared functions, instead of defining them again at every call. The library's name carries a digest of its
+ * code, so that store versions with different code never replace each other's functions on a shared
+ * Redis. Immutable and thread-safe.
+ */
 final class Scripts {
 
-    final Script claim = Script.load("claim", ScriptOutputType.MULTI);
-    final Script complete = Script.load("complete", ScriptOutputType.INTEGER);
-    final Script fail = Script.load("fail", ScriptOutputType.INTEGER);
-    final Script renew = Script.load("renew", ScriptOutputType.INTEGER);
-    final Script step = Script.load("step", ScriptOutputType.INTEGER);
-    final Script due = Script.load("due", ScriptOutputType.MULTI);
-    final Script find = Script.load("find", ScriptOutputType.MULTI);
-    final Script history = Script.load("history", ScriptOutputType.MULTI);
-    final Script list = Script.load("list", ScriptOutputType.MULTI);
-    final Script requeue = Script.load("requeue", ScriptOutputType.INTEGER);
-    final Script cancel = Script.load("cancel", ScriptOutputType.INTEGER);
-    final Script purge = Script.load("purge", ScriptOutputType.MULTI);
+    final Script claim;
+    final Script complete;
+    final Script fail;
+    final Script renew;
+    final Script step;
+    final Script due;
+    final Script find;
+    final Script history;
+    final Script list;
+    final Script requeue;
+    final Script cancel;
+    final Script purge;
+    /** The library's name, as in {@code FUNCTION LIST}. */
+    final String libraryName;
+    /** The library's code, for {@code FUNCTION LOAD}; {@code null} when the store runs scripts only. */
+    final String library;
+
+    private static final String[] OPERATIONS = {"claim", "complete", "fail", "renew", "step", "due", "find",
+        "history", "list", "requeue", "cancel", "purge"};
+
+    private final String shared = resource("lib.lua");
+    private final Map<String, String> bodies = new LinkedHashMap<>();
+
+    /** @param functions whether the store may load the library and call its functions */
+    Scripts(boolean functions) {
+        StringBuilder all = new StringBuilder(shared);
+        for (String operation : OPERATIONS) {
+            bodies.put(operation, resource(operation + ".lua"));
+            all.append(bodies.get(operation));
+        }
+        libraryName = "idem_" + sha1(all.toString()).substring(0, 16);
+        StringBuilder code = new StringBuilder("#!lua name=").append(libraryName).append('\n').append(shared);
+        for (String operation : OPERATIONS) {
+            code.append("\nredis.register_function('").append(function(operation))
+                    .append("', function(KEYS, ARGV)\n").append(bodies.get(operation)).append("\nend)\n");
+        }
+        library = functions ? code.toString() : null;
+        claim = script("claim", ScriptOutputType.MULTI);
+        complete = script("complete", ScriptOutputType.INTEGER);
+        fail = script("fail", ScriptOutputType.INTEGER);
+        renew = script("renew", ScriptOutputType.INTEGER);
+        step = script("step", ScriptOutputType.INTEGER);
+        due = script("due", ScriptOutputType.MULTI);
+        find = script("find", ScriptOutputType.MULTI);
+        history = script("history", ScriptOutputType.MULTI);
+        list = script("list", ScriptOutputType.MULTI);
+        requeue = script("requeue", ScriptOutputType.INTEGER);
+        cancel = script("cancel", ScriptOutputType.INTEGER);
+        purge = script("purge", ScriptOutputType.MULTI);
+    }
+
+    private String function(String operation) {
+        return libraryName + "_" + operation;
+    }
+
+    private Script script(String operation, ScriptOutputType output) {
+        String source = shared + bodies.get(operation);
+        return new Script(operation, source.getBytes(StandardCharsets.UTF_8), sha1(source), function(operation), output);
+    }
 
     List<Script> all() {
         return List.of(claim, complete, fail, renew, step, due, find, history, list, requeue, cancel, purge);
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-1", e);
+        }
+    }
+
+    private static String resource(String file) {
+        try (InputStream in = Scripts.class.getResourceAsStream(file)) {
+            if (in == null) {
+                throw new IllegalStateException("the script " + file + " is missing from the idem-store-redis jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the script " + file, e);
+        }
     }
 }

@@ -12,6 +12,6 @@ local expiry = now + tonumber(ARGV[2])
 local keep = keep_for(expiry, tonumber(ARGV[5]), now)
 record[STATE], record[NEXT], record[EXPIRY] = 'R', false, expiry - record[CREATED]
 write(record_key, record, CANCELLED, now, ARGV[3], tonumber(ARGV[4]), keep)
-reindex(index_keys(3), ARGV[1], from, record)
+reindex(index_keys(KEYS, 3), ARGV[1], from, record)
 if record[OWNS_VALUES] then redis.call('PEXPIRE', values_key, keep) end
 return 0

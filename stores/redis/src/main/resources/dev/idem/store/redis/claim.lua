@@ -6,7 +6,7 @@
 -- Reply: {1, token, attempt, event, steps} claimed, {2, result} completed, {3, error} failed,
 --        {4, lease end, owner} in progress, {5} mismatch, {6, next attempt} scheduled,
 --        {7, error, attempt} dead.
-local record_key, values_key, indexes = KEYS[1], KEYS[2], index_keys(3)
+local record_key, values_key, indexes = KEYS[1], KEYS[2], index_keys(KEYS, 3)
 local member, node, lease, max = ARGV[1], ARGV[4], tonumber(ARGV[3]), tonumber(ARGV[6])
 local fingerprint = ARGV[2] ~= '' and ARGV[2] or false
 local now = now_ms()

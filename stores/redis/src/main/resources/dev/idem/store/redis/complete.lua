@@ -20,5 +20,5 @@ else
   record[RESULT], record[OWNS_VALUES] = false, true
 end
 write(record_key, record, COMPLETED, now, ARGV[6], tonumber(ARGV[7]), keep, tonumber(ARGV[5]))
-reindex(index_keys(3), ARGV[1], 'P', record)
+reindex(index_keys(KEYS, 3), ARGV[1], 'P', record)
 return 1

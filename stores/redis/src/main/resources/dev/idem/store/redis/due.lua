@@ -4,7 +4,7 @@
 -- KEYS: the bucket's 7 indexes.
 -- ARGV: record key prefix, values key prefix, wanted, lease ms, node, history entries kept.
 -- Reply: {{member, token, attempt, due time, fingerprint, invocation, steps}, ...}.
-local indexes, record_prefix, values_prefix = index_keys(1), ARGV[1], ARGV[2]
+local indexes, record_prefix, values_prefix = index_keys(KEYS, 1), ARGV[1], ARGV[2]
 local wanted, lease, node, max = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
 local now = now_ms()
 local jobs = {}

@@ -31,5 +31,5 @@ elseif outcome == 'R' and record[OWNS_VALUES] then
   redis.call('PEXPIRE', values_key, keep)
 end
 write(record_key, record, event, now, ARGV[9], tonumber(ARGV[10]), keep, tonumber(ARGV[8]), ARGV[7])
-reindex(index_keys(3), ARGV[1], 'P', record)
+reindex(index_keys(KEYS, 3), ARGV[1], 'P', record)
 return 1

@@ -1,5 +1,7 @@
--- Idem Redis store: the functions every operation script shares. The client prepends this file to each
--- operation's script, so that each operation is still one script, one EVALSHA and one atomic step.
+-- Idem Redis store: the functions every operation shares. On Redis 7 or later the store loads this file
+-- and every operation as one library (FUNCTION LOAD) and calls the operations with FCALL; otherwise an
+-- operation's script is this file followed by the operation's own, run with EVALSHA. Either way each
+-- operation is one atomic step.
 --
 -- A record is one string, its record key, holding a MessagePack array (positions below): state (P in
 -- progress, C completed, F failed, R released, S scheduled, D dead), fencing token, attempt, owner node,
@@ -42,10 +44,10 @@ local function corrupt(why)
   error({err = 'IDEMCORRUPT ' .. why})
 end
 
-local function index_keys(first)
-  local keys = {}
-  for i = 0, INDEXES - 1 do keys[i + 1] = KEYS[first + i] end
-  return keys
+local function index_keys(keys, first)
+  local indexes = {}
+  for i = 0, INDEXES - 1 do indexes[i + 1] = keys[first + i] end
+  return indexes
 end
 
 -- The absolute time of a time field, nil when it has none.

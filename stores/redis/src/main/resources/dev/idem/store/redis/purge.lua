@@ -5,7 +5,7 @@
 -- KEYS: the bucket's 7 indexes.
 -- ARGV: record key prefix, values key prefix, wanted.
 -- Reply: {how many were removed, how many expiry entries were examined}.
-local indexes, record_prefix, values_prefix, wanted = index_keys(1), ARGV[1], ARGV[2], tonumber(ARGV[3])
+local indexes, record_prefix, values_prefix, wanted = index_keys(KEYS, 1), ARGV[1], ARGV[2], tonumber(ARGV[3])
 local now = now_ms()
 local removed = 0
 local expired = redis.call('ZRANGEBYSCORE', indexes[EXPIRY_INDEX], '-inf', now, 'LIMIT', 0, wanted)

@@ -11,5 +11,5 @@ local now = now_ms()
 rebase(record, record[CREATED], record[OWNER], record[TOKEN], 0, record[FINGERPRINT])
 record[STATE], record[NEXT] = 'S', now - record[CREATED]
 write(record_key, record, REQUEUED, now, ARGV[2], tonumber(ARGV[3]))
-reindex(index_keys(3), ARGV[1], from, record)
+reindex(index_keys(KEYS, 3), ARGV[1], from, record)
 return 0

@@ -62,9 +62,10 @@ class RedisClusterStoreContractTest extends RedisContractTestBase {
     }
 
     @Test
-    void scriptsFlushedOnEveryMasterAreLoadedAgainByTheCallsThatNeedThem() {
+    void scriptsAndFunctionsFlushedOnEveryMasterAreLoadedAgainByTheCallsThatNeedThem() {
         String namespace = "flushed-" + UUID.randomUUID();
         redis.commands().scriptFlush();
+        redis.flushFunctions();
         for (int i = 0; i < 12; i++) {
             String key = namespace + ":" + i;
             ClaimResult.Claimed claimed = (ClaimResult.Claimed) store.claim(new ClaimRequest(key, null, LEASE, "n", null));

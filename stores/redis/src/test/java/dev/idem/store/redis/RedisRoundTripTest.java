@@ -16,18 +16,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Counts, on the Redis server, the commands an idempotent call costs through the real engine: a first
- * call is two (the claim script, which creates the record and its audit entry, and the complete script,
- * which stores the result and its entry); a duplicate is one (the claim script, which answers with the
- * stored result). The server's {@code MONITOR} feed is filtered by the store's client address, so other
+ * call is two (the claim, which creates the record and its audit entry, and the completion, which stores
+ * the result and its entry), each one {@code FCALL}, or one {@code EVALSHA} for a store that runs scripts;
+ * a duplicate is one (the claim, which answers with the stored result). The server's {@code MONITOR} feed is filtered by the store's client address, so other
  * clients of the shared server do not count; an {@code ECHO} marker sent after the call bounds it.
  */
 class RedisRoundTripTest {
 
     private static final String PREFIX = TestRedis.uniquePrefix("roundtrip");
-    private static final String CLIENT_NAME = "idem-roundtrip-" + UUID.randomUUID();
     private static TestRedis redis;
-    private static RedisStore store;
-    private static Idem idem;
 
     static class Payments {
         final AtomicInteger runs = new AtomicInteger();
@@ -42,9 +39,6 @@ class RedisRoundTripTest {
     @BeforeAll
     static void start() {
         redis = TestRedis.standalone();
-        RedisURI uri = RedisURI.builder(RedisURI.create(TestRedis.STANDALONE_URL)).withClientName(CLIENT_NAME).build();
-        store = RedisStore.builder().uri(uri).keyPrefix(PREFIX).build();
-        idem = Idem.builder().store(store).node("roundtrip-test").purgeInterval(Duration.ZERO).build();
     }
 
     @AfterAll
@@ -52,43 +46,54 @@ class RedisRoundTripTest {
         if (redis == null) {
             return;
         }
-        idem.close();
-        store.close();
         redis.deleteKeys(PREFIX);
         redis.close();
     }
 
-    /** The address Redis reports for the store's connection. */
-    private static String storeClientAddress() {
+    /** The address Redis reports for the connection named {@code clientName}. */
+    private static String clientAddress(String clientName) {
         for (String client : redis.commands().clientList().split("\n")) {
-            if (client.contains(" name=" + CLIENT_NAME + " ")) {
+            if (client.contains(" name=" + clientName + " ")) {
                 return client.split("addr=", 2)[1].split(" ", 2)[0];
             }
         }
-        throw new IllegalStateException("the store has no connection named " + CLIENT_NAME);
+        throw new IllegalStateException("the store has no connection named " + clientName);
     }
 
-    private static List<String> commandsOf(Runnable call) throws Exception {
+    private static List<String> commandsOf(String clientName, Runnable call) throws Exception {
         String marker = "idem-marker-" + UUID.randomUUID();
         try (Monitor monitor = new Monitor(RedisURI.create(TestRedis.STANDALONE_URL))) {
             call.run();
             redis.commands().echo(marker);
-            return monitor.commandsOf(storeClientAddress(), marker);
+            return monitor.commandsOf(clientAddress(clientName), marker);
+        }
+    }
+
+    /** The commands of a first call and of its duplicate, through a store with or without its library. */
+    private static List<List<String>> firstCallAndDuplicate(boolean functions) throws Exception {
+        String clientName = "idem-roundtrip-" + UUID.randomUUID();
+        RedisURI uri = RedisURI.builder(RedisURI.create(TestRedis.STANDALONE_URL)).withClientName(clientName).build();
+        try (RedisStore store = RedisStore.builder().uri(uri).keyPrefix(PREFIX).functions(functions).build();
+                Idem idem = Idem.builder().store(store).node("roundtrip-test").purgeInterval(Duration.ZERO).build()) {
+            Payments payments = new Payments();
+            ReflectiveWeaver weaver = new ReflectiveWeaver(idem);
+            String id = "evt-" + UUID.randomUUID();
+            store.find("warm-up:connect-and-load-scripts");
+
+            List<String> first = commandsOf(clientName, () -> weaver.call(payments, "charge", id));
+            List<String> duplicate = commandsOf(clientName, () -> weaver.call(payments, "charge", id));
+            assertThat(payments.runs).hasValue(1);
+            return List.of(first, duplicate);
         }
     }
 
     @Test
     void aFirstCallCostsTwoRedisCommandsAndADuplicateOne() throws Exception {
-        Payments payments = new Payments();
-        ReflectiveWeaver weaver = new ReflectiveWeaver(idem);
-        String id = "evt-" + UUID.randomUUID();
-        store.find("warm-up:connect-and-load-scripts");
+        assertThat(firstCallAndDuplicate(true)).containsExactly(List.of("fcall", "fcall"), List.of("fcall"));
+    }
 
-        List<String> first = commandsOf(() -> weaver.call(payments, "charge", id));
-        List<String> duplicate = commandsOf(() -> weaver.call(payments, "charge", id));
-
-        assertThat(first).containsExactly("evalsha", "evalsha");
-        assertThat(duplicate).containsExactly("evalsha");
-        assertThat(payments.runs).hasValue(1);
+    @Test
+    void asScriptsAFirstCallCostsTwoRedisCommandsAndADuplicateOne() throws Exception {
+        assertThat(firstCallAndDuplicate(false)).containsExactly(List.of("evalsha", "evalsha"), List.of("evalsha"));
     }
 }

@@ -2,6 +2,7 @@ package dev.idem.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.idem.annotation.IdempotencyStoreException;
 import dev.idem.annotation.IdempotencyStoreUnavailableException;
@@ -138,16 +139,36 @@ class RedisStoreTest {
 
     @Test
     void aScriptThatRedisLostIsLoadedAgainByTheCallThatNeedsIt() {
-        String key = "scripts:flushed";
-        ClaimResult.Claimed claimed = claim(store, key, null, "n");
-        String sha = new Scripts().complete.sha();
+        try (RedisStore scripts = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(PREFIX).functions(false)
+                .build()) {
+            String key = "scripts:flushed";
+            ClaimResult.Claimed claimed = claim(scripts, key, null, "n");
+            String sha = new Scripts(false).complete.sha();
 
-        // other clients of the shared server may load the scripts again at any moment after the flush
-        redis.commands().scriptFlush();
+            // other clients of the shared server may load the scripts again at any moment after the flush
+            redis.commands().scriptFlush();
+
+            assertThat(scripts.complete(new Completion(key, claimed.token(), bytes("1"), TTL, Duration.ZERO, "n"))).isTrue();
+            assertThat(scripts.claim(new ClaimRequest(key, null, LEASE, "n", null))).isInstanceOf(ClaimResult.Completed.class);
+            assertThat(redis.commands().scriptExists(sha)).containsExactly(true);
+        }
+    }
+
+    @Test
+    void aLibraryThatRedisLostRunsAsScriptsUntilItIsLoadedAgain() {
+        String key = "functions:flushed";
+        ClaimResult.Claimed claimed = claim(store, key, null, "n");
+        String library = new Scripts(true).libraryName;
+        assertThat(redis.libraries(key)).contains(library);
+
+        redis.flushFunctions();
 
         assertThat(store.complete(new Completion(key, claimed.token(), bytes("1"), TTL, Duration.ZERO, "n"))).isTrue();
         assertThat(store.claim(new ClaimRequest(key, null, LEASE, "n", null))).isInstanceOf(ClaimResult.Completed.class);
-        assertThat(redis.commands().scriptExists(sha)).containsExactly(true);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            store.find(key);
+            assertThat(redis.libraries(key)).contains(library);
+        });
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.FlushMode;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -11,18 +12,22 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.sync.RedisFunctionCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * The Redis servers the tests run against, and plain Redis commands the tests need besides the store's:
- * the server's clock, damaging a record by hand, memory usage, flushing scripts, and removing a test's
+ * the server's clock, damaging a record by hand, memory usage, flushing scripts and functions, and removing a test's
  * keys afterwards. Addresses come from {@code IDEM_TEST_REDIS_URL} (default {@code redis://127.0.0.1:6379})
  * and {@code IDEM_TEST_REDIS_CLUSTER} (default the three masters of {@code scripts/redis-cluster.sh}). A
  * server that does not answer fails the test with a message that says how to start it.
@@ -114,6 +119,31 @@ final class TestRedis implements AutoCloseable {
     long recordValue(String recordKey, String expression) {
         return commands.eval("local f = cmsgpack.unpack(redis.call('GET', KEYS[1])) return " + expression,
                 ScriptOutputType.INTEGER, recordKey);
+    }
+
+    /** Removes every function library from every master, as {@code FUNCTION FLUSH} by an operator would. */
+    void flushFunctions() {
+        if (connection instanceof StatefulRedisClusterConnection<String, String> cluster) {
+            for (RedisClusterNode node : cluster.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    cluster.getConnection(node.getNodeId()).sync().functionFlush(FlushMode.SYNC);
+                }
+            }
+        } else {
+            commands.functionFlush(FlushMode.SYNC);
+        }
+    }
+
+    /** The names of the function libraries of the master that holds {@code key}'s slot (or of the server). */
+    List<String> libraries(String key) {
+        RedisFunctionCommands<String, String> node = connection instanceof StatefulRedisClusterConnection<String, String> cluster
+                ? cluster.getConnection(cluster.getPartitions().getPartitionBySlot(SlotHash.getSlot(key)).getNodeId()).sync()
+                : commands;
+        List<String> names = new ArrayList<>();
+        for (Map<String, Object> library : node.functionList()) {
+            names.add(String.valueOf(library.get("library_name")));
+        }
+        return names;
     }
 
     /** Removes every key that starts with {@code prefix}, on every master. */
