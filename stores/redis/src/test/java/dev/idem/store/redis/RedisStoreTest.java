@@ -172,6 +172,24 @@ class RedisStoreTest {
     }
 
     @Test
+    void stepsLeftByAnEarlierLifeOfAKeyAreNeverReturnedToALaterOne() {
+        String key = "values:orphaned";
+        ClaimResult.Claimed first = claim(store, key, null, "n");
+        store.saveStep(new StepWrite(key, first.token(), "charge", bytes("\"ch-1\""), "n"));
+        redis.commands().del(recordKey(key));
+
+        ClaimResult.Claimed second = claim(store, key, null, "n");
+        assertThat(second.steps()).isEmpty();
+        assertThat(store.find(key).orElseThrow().steps()).as("the values hash of the earlier life").isEmpty();
+        store.saveStep(new StepWrite(key, second.token(), "reserve", bytes("\"r-2\""), "n"));
+        assertThat(store.find(key).orElseThrow().steps()).containsOnlyKeys("reserve");
+
+        fail(store, key, second.token(), new FailureOutcome.Release(TTL), "n");
+        ClaimResult.Claimed third = claim(store, key, null, "n");
+        assertThat(third.steps()).containsOnlyKeys("reserve");
+    }
+
+    @Test
     void historyKeepsTheNewestEntriesUpToTheBound() {
         String prefix = TestRedis.uniquePrefix("bounded");
         try (RedisStore bounded = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix)
