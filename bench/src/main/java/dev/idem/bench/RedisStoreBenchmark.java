@@ -15,7 +15,9 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -90,16 +92,19 @@ final class RedisStoreBenchmark {
                 recordBytes + indexBytes, recordBytes, indexBytes, MEMORY_RECORDS, prefix);
     }
 
+    /** The keys that match {@code pattern}, each once (a {@code SCAN} may return a key twice). */
     private static List<byte[]> keys(RedisCommands<byte[], byte[]> redis, String pattern) {
-        List<byte[]> keys = new ArrayList<>();
+        Map<String, byte[]> keys = new LinkedHashMap<>();
         ScanCursor cursor = ScanCursor.INITIAL;
         ScanArgs match = ScanArgs.Builder.matches(pattern).limit(1000);
         do {
             KeyScanCursor<byte[]> page = redis.scan(cursor, match);
-            keys.addAll(page.getKeys());
+            for (byte[] key : page.getKeys()) {
+                keys.put(new String(key, StandardCharsets.UTF_8), key);
+            }
             cursor = page;
         } while (!cursor.isFinished());
-        return keys;
+        return new ArrayList<>(keys.values());
     }
 
     /** The exact sum of {@code MEMORY USAGE key SAMPLES 0} over {@code keys}. */

@@ -9,9 +9,11 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -232,12 +234,20 @@ final class BucketWalks {
             }
         }
         List<Candidate> candidates = new ArrayList<>();
+        byte[] completedLowest = lowest;
         while (!scans.isEmpty()) {
+            if (candidates.size() > 2 * query.limit() + LIST_SCAN_BUDGET) {
+                long oldestKept = keepNewest(candidates, query.limit());
+                if (oldestKept != Long.MIN_VALUE) {
+                    completedLowest = Wire.utf8(Long.toString(oldestKept));
+                }
+            }
             List<CompletableFuture<List<Object>>> pages = new ArrayList<>();
             for (IndexScan scan : scans) {
                 pages.add(calls.script(commands, scripts.list, new byte[][] {layout.listIndex(scan.bucket, scan.state)},
-                        layout.recordPrefix(scan.bucket), Wire.utf8(Wire.code(scan.state)), highest, lowest, wanted,
-                        keyPrefix, Wire.number(scan.offset), budget));
+                        layout.recordPrefix(scan.bucket), Wire.utf8(Wire.code(scan.state)), highest,
+                        scan.state == RecordState.COMPLETED ? completedLowest : lowest, wanted, keyPrefix,
+                        Wire.number(scan.offset), budget));
             }
             long deadline = calls.deadline();
             List<IndexScan> unfinished = new ArrayList<>();
@@ -258,6 +268,31 @@ final class BucketWalks {
             scans = unfinished;
         }
         return candidates;
+    }
+
+    /**
+     * Keeps the newest candidates of {@code limit} different keys, newest first: a listing reads no more,
+     * and a walk of the completed records, which is not in update order, then holds no more than that
+     * between rounds.
+     *
+     * @return the oldest kept update time once {@code limit} keys are kept (no older candidate can be
+     *         listed then), else {@link Long#MIN_VALUE}
+     */
+    private static long keepNewest(List<Candidate> candidates, int limit) {
+        candidates.sort(Comparator.comparingLong(Candidate::updatedAt).reversed().thenComparing(Candidate::key));
+        Set<String> keys = new HashSet<>();
+        List<Candidate> kept = new ArrayList<>();
+        for (Candidate candidate : candidates) {
+            if (keys.size() == limit && !keys.contains(candidate.key())) {
+                break;
+            }
+            if (keys.add(candidate.key())) {
+                kept.add(candidate);
+            }
+        }
+        candidates.clear();
+        candidates.addAll(kept);
+        return keys.size() == limit ? kept.get(kept.size() - 1).updatedAt() : Long.MIN_VALUE;
     }
 
     private static boolean matches(RecordQuery query, IdempotencyRecord record) {

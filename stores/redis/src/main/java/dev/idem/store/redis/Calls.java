@@ -44,7 +44,7 @@ final class Calls implements AutoCloseable {
     /**
      * Starts an operation: with {@code FCALL} when the store's library is loaded, else with
      * {@code EVALSHA}. A function Redis does not have (a new or flushed master) runs as a script this time,
-     * and the library is sent again. A script Redis does not have (after a restart, a failover or
+     * and the library is sent again; so does one that Redis refuses at once because it refuses writes. A script Redis does not have (after a restart, a failover or
      * {@code SCRIPT FLUSH}) is sent whole with {@code EVAL}, which runs it once and loads it again.
      */
     <T> CompletableFuture<T> script(Connector.Commands commands, Script script, byte[][] keys, byte[]... arguments) {
@@ -55,11 +55,13 @@ final class Calls implements AutoCloseable {
             CompletableFuture<T> call = commands.functions().<T>fcall(script.function(), script.output(), keys, arguments)
                     .toCompletableFuture();
             return call.exceptionallyCompose(failure -> {
-                if (!functionMissing(unwrap(failure))) {
-                    return CompletableFuture.failedFuture(failure);
+                Throwable cause = unwrap(failure);
+                if (functionMissing(cause)) {
+                    connector.libraryLost();
+                    return evaluate(commands, script, keys, arguments);
                 }
-                connector.libraryLost();
-                return evaluate(commands, script, keys, arguments);
+                return refusedUntilWritten(cause) ? evaluate(commands, script, keys, arguments)
+                        : CompletableFuture.failedFuture(failure);
             });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -73,6 +75,17 @@ final class Calls implements AutoCloseable {
         return first.exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
                 ? redis.<T>eval(script.source(), script.output(), keys, arguments).toCompletableFuture()
                 : CompletableFuture.failedFuture(failure));
+    }
+
+    /**
+     * Whether Redis refused a function that may write before running it, because it refuses writes now
+     * (out of memory, a failed save, too few replicas). The same code as a script is refused only if it
+     * comes to a write, so a duplicate still gets its stored result.
+     */
+    private static boolean refusedUntilWritten(Throwable failure) {
+        String message = String.valueOf(failure.getMessage());
+        return failure instanceof RedisCommandExecutionException
+                && (message.startsWith("OOM") || message.startsWith("MISCONF") || message.startsWith("NOREPLICAS"));
     }
 
     private static boolean functionMissing(Throwable failure) {

@@ -39,8 +39,9 @@ final class Connector implements AutoCloseable {
      * The commands the store sends, on one connection.
      *
      * @param scripting EVAL, EVALSHA and SCRIPT LOAD (broadcast to every master of a cluster)
-     * @param functions FCALL, or {@code null} when the store's library is not loaded and scripts run instead
+     * @param functions FCALL, or {@code null} when the store runs its operations as scripts
      * @param sortedSets the reads of the indexes
+     * @param server TIME, INFO and the other server commands
      * @param connection the connection they run on
      */
     record Commands(RedisScriptingAsyncCommands<byte[], byte[]> scripting,
@@ -129,9 +130,11 @@ final class Connector implements AutoCloseable {
 
     /**
      * Loads the store's library on every master, unless it is there already. Redis before 7.0, or a user
-     * whom the ACL refuses {@code FUNCTION LOAD}, leaves the store on scripts.
+     * whom the ACL refuses {@code FUNCTION LOAD}, leaves the store on scripts. Any other failure (a
+     * timeout, a master still loading its data) does not: calls meet "Function not found", run as scripts
+     * and send the library again until it is there.
      *
-     * @return whether every master has the library
+     * @return whether the store calls functions
      */
     private boolean loadLibrary(StatefulConnection<byte[], byte[]> connection) {
         long deadline = System.nanoTime() + loadTimeoutNanos;
@@ -148,12 +151,25 @@ final class Connector implements AutoCloseable {
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return true;
         } catch (Exception e) {
+            if (refusesFunctions(e.getCause() == null ? e : e.getCause())) {
+                LOG.log(Level.INFO, "Redis does not take FUNCTION LOAD ({0}); the Idem store runs its operations as "
+                        + "scripts (EVALSHA)", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                return false;
+            }
             LOG.log(Level.DEBUG, "Redis did not load the Idem library " + scripts.libraryName
-                    + "; the store runs its operations as scripts (EVALSHA)", e);
-            return false;
+                    + " yet; calls run as scripts until it does", e);
+            return true;
         }
+    }
+
+    /** Whether Redis has no functions (before 7.0) or this user may not load them. */
+    private static boolean refusesFunctions(Throwable failure) {
+        String message = String.valueOf(failure.getMessage());
+        return failure instanceof RedisCommandExecutionException
+                && (message.startsWith("ERR unknown command") || message.startsWith("ERR unknown subcommand")
+                        || message.startsWith("NOPERM"));
     }
 
     /**

@@ -15,9 +15,9 @@ import java.util.Map;
 /**
  * The code of every operation, as scripts and as one Redis Functions library ({@code FUNCTION LOAD},
  * Redis 7 or later), from the resources next to this class. Each function runs the same code as its
- * script, once the library has defined the shared functions, instead of defining them again at every call. The library's name carries a digest of its
- * code, so that store versions with different code never replace each other's functions on a shared
- * Redis. Immutable and thread-safe.
+ * script, but the library defines the shared functions once instead of at every call. The library's name
+ * carries a digest of its code, so that store versions with different code never replace each other's
+ * functions on a shared Redis. Immutable and thread-safe.
  */
 final class Scripts {
 
@@ -41,23 +41,25 @@ final class Scripts {
     private static final String[] OPERATIONS = {"claim", "complete", "fail", "renew", "step", "due", "find",
         "history", "list", "requeue", "cancel", "purge"};
 
+    /** Stands for the library's name in its code until the digest of the code names it. */
+    private static final String NAME = "@IDEM_LIBRARY@";
+
     private final String shared = resource("lib.lua");
     private final Map<String, String> bodies = new LinkedHashMap<>();
 
     /** @param functions whether the store may load the library and call its functions */
     Scripts(boolean functions) {
-        StringBuilder all = new StringBuilder(shared);
         for (String operation : OPERATIONS) {
             bodies.put(operation, resource(operation + ".lua"));
-            all.append(bodies.get(operation));
         }
-        libraryName = "idem_" + sha1(all.toString()).substring(0, 16);
-        StringBuilder code = new StringBuilder("#!lua name=").append(libraryName).append('\n').append(shared);
+        StringBuilder code = new StringBuilder(shared);
         for (String operation : OPERATIONS) {
-            code.append("\nredis.register_function('").append(function(operation))
-                    .append("', function(KEYS, ARGV)\n").append(bodies.get(operation)).append("\nend)\n");
+            code.append("\nredis.register_function{function_name = '").append(NAME).append('_').append(operation)
+                    .append("', flags = {").append(flags(operation)).append("}, callback = function(KEYS, ARGV)\n")
+                    .append(bodies.get(operation)).append("\nend}\n");
         }
-        library = functions ? code.toString() : null;
+        libraryName = "idem_" + sha1(code.toString()).substring(0, 16);
+        library = functions ? ("#!lua name=" + NAME + "\n" + code).replace(NAME, libraryName) : null;
         claim = script("claim", ScriptOutputType.MULTI);
         complete = script("complete", ScriptOutputType.INTEGER);
         fail = script("fail", ScriptOutputType.INTEGER);
@@ -74,6 +76,25 @@ final class Scripts {
 
     private String function(String operation) {
         return libraryName + "_" + operation;
+    }
+
+    /**
+     * What Redis may assume of a function: the reads may run whatever Redis refuses writes for, and the
+     * purge, which frees memory, may run when Redis is out of it. The others take Redis's default for a
+     * function that writes: refused at once while Redis refuses writes (out of memory, a failed save, too
+     * few replicas), where {@link Calls} runs them as scripts instead, which Redis refuses only at a write.
+     */
+    private static String flags(String operation) {
+        switch (operation) {
+            case "find":
+            case "history":
+            case "list":
+                return "'no-writes'";
+            case "purge":
+                return "'allow-oom'";
+            default:
+                return "";
+        }
     }
 
     private Script script(String operation, ScriptOutputType output) {

@@ -14,7 +14,7 @@
 -- A history entry is an array: event, time (ms after created), elapsed ms, error, step name, then node,
 -- token, attempt and fingerprint ('' for none), each left out while it equals the record's own owner,
 -- token, attempt and fingerprint. A transition that changes those first writes them into the older
--- entries, so a typical entry takes 4 to 8 bytes.
+-- entries (which MessagePack then stores as a map, for the gaps), so a typical entry takes 4 to 8 bytes.
 --
 -- Saved steps (".name"), the invocation (i) and large results (r) live in a hash, the values key. It is
 -- read only while the record says it owns it; the first write to it in a record's life deletes what an
@@ -89,6 +89,7 @@ local function load_record(key)
   check(record, ERROR, 'error', 'string', state == 'F')
   check(record, RESULT, 'result', 'string')
   check(record, SEQUENCE, 'sequence', 'number', true)
+  if type(record[OWNS_VALUES]) ~= 'boolean' then corrupt('field 14 (owns values) is not a boolean') end
   return record
 end
 

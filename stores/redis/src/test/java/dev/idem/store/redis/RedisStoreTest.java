@@ -26,7 +26,9 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -187,6 +189,56 @@ class RedisStoreTest {
         fail(store, key, second.token(), new FailureOutcome.Release(TTL), "n");
         ClaimResult.Claimed third = claim(store, key, null, "n");
         assertThat(third.steps()).containsOnlyKeys("reserve");
+    }
+
+    @Test
+    void aRedisOutOfMemoryStillReplaysDuplicatesAndFailsNewCallsClosed() {
+        String done = "oom:done";
+        store.complete(new Completion(done, claim(store, done, null, "n").token(), bytes("\"receipt\""), TTL,
+                Duration.ZERO, "n"));
+        String maxmemory = redis.commands().configGet("maxmemory").get("maxmemory");
+        redis.commands().configSet("maxmemory", "1");
+        try {
+            assertThat(store.claim(new ClaimRequest(done, null, LEASE, "n", null)))
+                    .isInstanceOfSatisfying(ClaimResult.Completed.class,
+                            completed -> assertThat(completed.result()).isEqualTo(bytes("\"receipt\"")));
+            assertThat(store.find(done)).isPresent();
+            assertThat(store.history(done)).hasSize(2);
+            assertThatThrownBy(() -> store.claim(new ClaimRequest("oom:new", null, LEASE, "n", null)))
+                    .isInstanceOf(IdempotencyStoreUnavailableException.class).hasMessageContaining("OOM");
+            assertThat(store.purgeExpired(10)).isNotNegative();
+        } finally {
+            redis.commands().configSet("maxmemory", maxmemory);
+        }
+        assertThat(store.find("oom:new")).isEmpty();
+    }
+
+    @Test
+    void listingCompletedRecordsWalksTheExpiryIndexButKeepsOnlyTheNewest() {
+        // one bucket of 4,500: the walk takes three rounds of at most 2,000 entries, and the client trims
+        // its candidates to the newest five before the third
+        String prefix = TestRedis.uniquePrefix("completed");
+        try (RedisStore onePrefix = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).buckets(1)
+                .build()) {
+            List<IdempotencyRecord> all = new ArrayList<>();
+            for (int i = 0; i < 4_500; i++) {
+                String key = "done:" + i;
+                onePrefix.complete(new Completion(key, claim(onePrefix, key, null, "n").token(), bytes("1"),
+                        Duration.ofHours(1 + i % 7), Duration.ZERO, "n"));
+            }
+            for (int i = 0; i < 4_500; i++) {
+                all.add(onePrefix.find("done:" + i).orElseThrow());
+            }
+            all.sort(Comparator.comparing(IdempotencyRecord::updatedAt).reversed().thenComparing(IdempotencyRecord::key));
+
+            List<IdempotencyRecord> newest = onePrefix.list(new RecordQuery(RecordState.COMPLETED, null, null, "done:", 5));
+
+            assertThat(newest).extracting(IdempotencyRecord::key)
+                    .containsExactlyElementsOf(all.subList(0, 5).stream().map(IdempotencyRecord::key).toList());
+            assertThat(onePrefix.countByState()).containsEntry(RecordState.COMPLETED, 4_500L);
+        } finally {
+            redis.deleteKeys(prefix);
+        }
     }
 
     @Test
