@@ -158,8 +158,8 @@ final class Connector implements AutoCloseable {
                         + "scripts (EVALSHA)", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
                 return false;
             }
-            LOG.log(Level.DEBUG, "Redis did not load the Idem library " + scripts.libraryName
-                    + " yet; calls run as scripts until it does", e);
+            LOG.log(Level.DEBUG, "loading the Idem library " + scripts.libraryName + " failed at connect; each "
+                    + "call that meets \"Function not found\" runs as a script and sends the library again", e);
             return true;
         }
     }
