@@ -1,5 +1,6 @@
 package dev.idem.agent;
 
+import dev.idem.agent.bootstrap.Dispatcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
@@ -75,13 +76,15 @@ public final class IdemAgent {
             Class<?> bridge = Class.forName(BRIDGE, true, null);
             List<String> pointcuts = call(engine, "pointcutMethods");
             List<String> packages = call(engine, "instrumentedPackages");
-            CompletableFuture<Void> weaving = Weaver.install(instrumentation, bridge, pointcuts, packages, attached);
+            JsonWarmUp jsonWarmUp = new JsonWarmUp();
+            CompletableFuture<Void> weaving = Weaver.install(instrumentation, bridge, pointcuts, packages, attached,
+                    jsonWarmUp);
             started = true;
             // an anonymous class, not a lambda: linking the first lambda costs the main thread tens of ms
             Thread starter = new Thread(new Runnable() {
                 @Override
                 public void run() {
-                    startEngine(engine, bridge, weaving, begin, attached, pointcuts);
+                    startEngine(engine, bridge, weaving, jsonWarmUp, begin, attached, pointcuts);
                 }
             }, "idem-agent-start");
             starter.setDaemon(true);
@@ -91,13 +94,14 @@ public final class IdemAgent {
         }
     }
 
-    private static void startEngine(Object engine, Class<?> bridge, CompletableFuture<Void> weaving, long begin,
-            boolean attached, List<String> pointcuts) {
+    private static void startEngine(Object engine, Class<?> bridge, CompletableFuture<Void> weaving,
+            JsonWarmUp jsonWarmUp, long begin, boolean attached, List<String> pointcuts) {
         Thread thread = Thread.currentThread();
         thread.setContextClassLoader(engine.getClass().getClassLoader());
         try {
             engine.getClass().getMethod("start").invoke(engine);
             bridge.getMethod("install", Class.forName(DISPATCHER, false, null)).invoke(null, engine);
+            jsonWarmUp.engineReady((Dispatcher) engine);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> call(engine, "close"), "idem-agent-shutdown"));
             weaving.join();
             log().log(System.Logger.Level.INFO, "Idem agent {0} {1}, ready in {2} ms: {3}; weaving methods annotated with "

@@ -30,7 +30,8 @@ public interface Dispatcher {
 
     /**
      * Builds the JSON machinery that values other than strings, whole numbers and booleans need; called
-     * in the background once a woven method takes or returns such values, so its first call does not wait.
+     * in the background once a woven method takes or returns such values and the application's class
+     * loading has gone quiet, so its first call does not wait.
      */
     void prepareJson();
 }

@@ -24,7 +24,6 @@ public final class IdemBridge {
 
     private static volatile Dispatcher dispatcher;
     private static volatile boolean failed;
-    private static boolean jsonNeeded;
 
     private IdemBridge() {
     }
@@ -34,9 +33,6 @@ public final class IdemBridge {
         synchronized (LOCK) {
             dispatcher = installed;
             LOCK.notifyAll();
-            if (jsonNeeded) {
-                prepareJson(installed);
-            }
         }
     }
 
@@ -48,34 +44,9 @@ public final class IdemBridge {
         }
     }
 
-    /**
-     * Records that the agent wove methods of the class named {@code className}; called by the weaver. The
-     * first time such methods take or return values other than strings, whole numbers and booleans
-     * ({@code plainValues} false), the engine builds its JSON machinery in the background.
-     */
-    public static void markWoven(String className, boolean plainValues) {
+    /** Records that the agent wove methods of the class named {@code className}; called by the weaver. */
+    public static void markWoven(String className) {
         WOVEN.add(className);
-        if (!plainValues) {
-            synchronized (LOCK) {
-                if (!jsonNeeded) {
-                    jsonNeeded = true;
-                    if (dispatcher != null) {
-                        prepareJson(dispatcher);
-                    }
-                }
-            }
-        }
-    }
-
-    private static void prepareJson(Dispatcher engine) {
-        Thread preparing = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                engine.prepareJson();
-            }
-        }, "idem-agent-prepare-json");
-        preparing.setDaemon(true);
-        preparing.start();
     }
 
     /**
