@@ -2,6 +2,7 @@ package dev.idem.bench;
 
 import dev.idem.annotation.Idempotent;
 import java.io.File;
+import java.time.Duration;
 import java.util.Enumeration;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -9,7 +10,8 @@ import java.util.jar.JarFile;
 /**
  * The application of the agent startup benchmark: loads every class of the jar it runs from (well over
  * 5,000: Jackson, Netty, Lettuce, H2, the PostgreSQL driver, ...), as a large service does while it starts,
- * then makes one idempotent call twice and exits. Run by {@link AgentStartupBenchmark}.
+ * then makes one idempotent call twice, prints the first call's time and the CPU time the process has used
+ * (all its threads, the JIT and the collector included), and exits. Run by {@link AgentStartupBenchmark}.
  */
 public final class StartupApp {
 
@@ -52,7 +54,8 @@ public final class StartupApp {
         int first = handler.handle(key);
         long firstCallMicros = (System.nanoTime() - start) / 1000;
         int second = handler.handle(key);
+        long cpuMillis = ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
         System.out.println("loaded " + loaded + " classes; handle ran " + first + " then " + second + "; first call "
-                + firstCallMicros + " us");
+                + firstCallMicros + " us; cpu " + cpuMillis + " ms");
     }
 }
