@@ -6,11 +6,15 @@ import dev.idem.annotation.Retryable;
 import dev.idem.annotation.TypeRef;
 import dev.idem.store.IdempotencyStore;
 import dev.idem.store.Keys;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,20 +99,36 @@ public final class Idem implements AutoCloseable {
     }
 
     /**
-     * The node id used when none is set: {@code pid@host}, the host from {@code HOSTNAME}, else a lookup
-     * of the local host name; at most 100 characters.
+     * The node id used when none is set: {@code pid@host}, at most 100 characters. The host is the
+     * {@code HOSTNAME} or {@code COMPUTERNAME} variable, else the kernel's host name on Linux, read without a
+     * name-service lookup (which can take seconds where the host's own name does not resolve), else a lookup
+     * of the local host name.
      */
     public static String defaultNode() {
-        String host = System.getenv("HOSTNAME");
-        if (host == null || host.isBlank()) {
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (UnknownHostException e) {
-                host = "localhost";
+        String node = ProcessHandle.current().pid() + "@" + hostName();
+        return node.length() > 100 ? node.substring(0, 100) : node;
+    }
+
+    private static String hostName() {
+        for (String variable : new String[] {"HOSTNAME", "COMPUTERNAME"}) {
+            String host = System.getenv(variable);
+            if (host != null && !host.isBlank()) {
+                return host.strip();
             }
         }
-        String node = ProcessHandle.current().pid() + "@" + host;
-        return node.length() > 100 ? node.substring(0, 100) : node;
+        try {
+            String kernel = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).strip();
+            if (!kernel.isEmpty()) {
+                return kernel;
+            }
+        } catch (IOException | RuntimeException notLinux) {
+            // no such file outside Linux: the lookup below answers
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     /**

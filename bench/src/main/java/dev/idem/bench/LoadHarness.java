@@ -112,7 +112,12 @@ final class LoadHarness {
     }
 
     static String header() {
-        return "| store | callers | Idem ops/s | Idem p50 µs | Idem p99 µs | baseline ops/s | baseline p50 µs "
-                + "| baseline p99 µs | ratio |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|";
+        return header("Idem");
+    }
+
+    /** The table's header, {@code measured} naming what is set against the baseline. */
+    static String header(String measured) {
+        return String.format(Locale.ROOT, "| store | callers | %1$s ops/s | %1$s p50 µs | %1$s p99 µs | baseline ops/s "
+                + "| baseline p50 µs | baseline p99 µs | ratio |%n|---|---:|---:|---:|---:|---:|---:|---:|---:|", measured);
     }
 }

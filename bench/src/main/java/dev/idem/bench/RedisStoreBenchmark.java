@@ -4,13 +4,16 @@ import dev.idem.store.IdempotencyStore;
 import dev.idem.store.redis.RedisStore;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.nio.charset.StandardCharsets;
@@ -24,11 +27,22 @@ import java.util.UUID;
 /**
  * The Redis half of {@link StoreBenchmark}: the store's claim + complete next to {@code SET NX PX} then
  * {@code SET XX} on the same connection, and the memory a completed record takes by {@code MEMORY USAGE}:
- * the record (fields, history, small result) and its index entry.
+ * the record (fields, history, small result) and its index entry. Then the script floor: the same two
+ * {@code SET}s, each run inside a Redis function, next to the baseline measured with it, which is the
+ * least that any store whose writes are server-side scripts (as fencing needs on Redis 7) pays.
  */
 final class RedisStoreBenchmark {
 
     private static final int MEMORY_RECORDS = 20_000;
+    private static final String FLOOR_LIBRARY_NAME = "idem_bench_floor";
+    private static final String FLOOR_LIBRARY = "#!lua name=" + FLOOR_LIBRARY_NAME + "\n" + """
+            redis.register_function('idem_bench_floor_claim', function(keys, args)
+              return redis.call('SET', keys[1], args[1], 'NX', 'PX', args[2])
+            end)
+            redis.register_function('idem_bench_floor_complete', function(keys, args)
+              return redis.call('SET', keys[1], args[1], 'XX', 'PX', args[2])
+            end)
+            """;
 
     private RedisStoreBenchmark() {
     }
@@ -43,50 +57,92 @@ final class RedisStoreBenchmark {
             SetArgs claimArgs = SetArgs.Builder.nx().px(StoreBenchmark.LEASE.toMillis());
             SetArgs completeArgs = SetArgs.Builder.xx().px(StoreBenchmark.TTL.toMillis());
             byte[] claimed = "1".getBytes(StandardCharsets.UTF_8);
+            byte[] lease = Long.toString(StoreBenchmark.LEASE.toMillis()).getBytes(StandardCharsets.US_ASCII);
+            byte[] ttl = Long.toString(StoreBenchmark.TTL.toMillis()).getBytes(StandardCharsets.US_ASCII);
+            String floorUnavailable = loadFloor(redis);
+            List<String> floorRows = new ArrayList<>();
             for (int callers : StoreBenchmark.CALLERS) {
                 LoadHarness.Result idem = LoadHarness.measure("redis-idem-" + callers + "-", callers, seconds * 500,
                         seconds * 1000, key -> StoreBenchmark.claimAndComplete(store, key));
                 LoadHarness.Result baseline = LoadHarness.measure(prefix + "-base-" + callers + "-", callers,
                         seconds * 500, seconds * 1000, key -> {
                             byte[] name = key.getBytes(StandardCharsets.UTF_8);
-                            if (!"OK".equals(redis.set(name, claimed, claimArgs))) {
-                                throw new IllegalStateException("a fresh key was not set");
-                            }
-                            if (!"OK".equals(redis.set(name, StoreBenchmark.RESULT, completeArgs))) {
-                                throw new IllegalStateException("the completion was not set");
-                            }
+                            expectOk(redis.set(name, claimed, claimArgs), "a fresh key was not set");
+                            expectOk(redis.set(name, StoreBenchmark.RESULT, completeArgs), "the completion was not set");
                         });
                 System.out.println(LoadHarness.row("Redis", callers, idem, baseline));
+                if (floorUnavailable == null) {
+                    LoadHarness.Result floor = LoadHarness.measure(prefix + "-floor-" + callers + "-", callers,
+                            seconds * 500, seconds * 1000, key -> {
+                                byte[][] name = {key.getBytes(StandardCharsets.UTF_8)};
+                                expectOk(redis.fcall("idem_bench_floor_claim", ScriptOutputType.STATUS, name, claimed,
+                                        lease), "a fresh key was not set");
+                                expectOk(redis.fcall("idem_bench_floor_complete", ScriptOutputType.STATUS, name,
+                                        StoreBenchmark.RESULT, ttl), "the completion was not set");
+                            });
+                    floorRows.add(LoadHarness.row("Redis", callers, floor, baseline));
+                }
             }
-            memoryPerRecord(redis, store, prefix);
+            System.out.println();
+            if (floorUnavailable == null) {
+                unloadFloor(redis);
+                System.out.println("Script floor: the baseline's two SETs, each run inside a Redis function (FCALL), "
+                        + "against the baseline of the same row above");
+                System.out.println(LoadHarness.header("SETs as functions"));
+                floorRows.forEach(System.out::println);
+            } else {
+                System.out.println("Script floor not measured: " + floorUnavailable);
+            }
             store.close();
+            memoryPerRecord(connection, prefix + "m");
             deleteKeys(redis, prefix);
         } finally {
             client.shutdown();
         }
     }
 
+    /** Loads the floor's library; null when loaded, else why it could not be (functions need Redis 7). */
+    private static String loadFloor(RedisCommands<byte[], byte[]> redis) {
+        try {
+            redis.functionLoad(FLOOR_LIBRARY, true);
+            return null;
+        } catch (RedisCommandExecutionException unsupported) {
+            return "FUNCTION LOAD was refused (" + unsupported.getMessage() + "); it needs Redis 7 or later";
+        }
+    }
+
+    private static void unloadFloor(RedisCommands<byte[], byte[]> redis) {
+        CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).add("DELETE").add(FLOOR_LIBRARY_NAME);
+        redis.dispatch(CommandType.FUNCTION, new StatusOutput<>(ByteArrayCodec.INSTANCE), args);
+    }
+
+    private static void expectOk(Object reply, String otherwise) {
+        if (!"OK".equals(reply)) {
+            throw new IllegalStateException(otherwise + ": " + reply);
+        }
+    }
+
     /**
-     * Completes {@link #MEMORY_RECORDS} more records and prints what each takes: the mean
-     * {@code MEMORY USAGE} of a record, and how much the bucket indexes grew per record (both exact, with
-     * {@code SAMPLES 0}), without the result's own bytes.
+     * Completes {@link #MEMORY_RECORDS} records in a store of their own (key prefix {@code prefix}) and prints
+     * what each takes, without the result's own bytes: the mean {@code MEMORY USAGE} of a record, and of the
+     * bucket indexes divided by the records in them (both exact, with {@code SAMPLES 0}). An index's hash
+     * table grows by doubling, so its growth over a span of records depends on whether a doubling falls in
+     * the span; its size over its whole content does not.
      */
-    private static void memoryPerRecord(RedisCommands<byte[], byte[]> redis, IdempotencyStore store, String prefix) {
-        List<byte[]> indexes = keys(redis, prefix + "{*}i:*");
-        long indexesBefore = memoryUsage(redis, indexes);
-        List<String> added = new ArrayList<>();
-        for (int i = 0; i < MEMORY_RECORDS; i++) {
-            String key = "payments:evt_" + String.format(Locale.ROOT, "%08d", i);
-            StoreBenchmark.claimAndComplete(store, key);
-            added.add(key);
+    private static void memoryPerRecord(StatefulRedisConnection<byte[], byte[]> connection, String prefix) {
+        RedisCommands<byte[], byte[]> redis = connection.sync();
+        try (IdempotencyStore store = RedisStore.builder().connection(connection).keyPrefix(prefix).build()) {
+            for (int i = 0; i < MEMORY_RECORDS; i++) {
+                StoreBenchmark.claimAndComplete(store, "payments:evt_" + String.format(Locale.ROOT, "%08d", i));
+            }
         }
-        double indexBytes = (memoryUsage(redis, keys(redis, prefix + "{*}i:*")) - indexesBefore) / (double) MEMORY_RECORDS;
-        List<byte[]> records = keys(redis, prefix + "{*}r:payments:evt_*");
-        if (records.size() != added.size()) {
+        List<byte[]> records = keys(redis, prefix + "{*}r:*");
+        if (records.size() != MEMORY_RECORDS) {
             throw new IllegalStateException("found " + records.size() + " records under " + prefix + ", expected "
-                    + added.size());
+                    + MEMORY_RECORDS);
         }
-        double recordBytes = memoryUsage(redis, records) / (double) records.size() - StoreBenchmark.RESULT.length;
+        double indexBytes = memoryUsage(redis, keys(redis, prefix + "{*}i:*")) / (double) MEMORY_RECORDS;
+        double recordBytes = memoryUsage(redis, records) / (double) MEMORY_RECORDS - StoreBenchmark.RESULT.length;
         System.out.printf(Locale.ROOT, "%nRedis MEMORY USAGE per completed record, without its %d-byte result: %.0f bytes"
                 + " (record %.0f, expiry index entry %.0f; mean over %,d records; %s)%n", StoreBenchmark.RESULT.length,
                 recordBytes + indexBytes, recordBytes, indexBytes, MEMORY_RECORDS, prefix);
