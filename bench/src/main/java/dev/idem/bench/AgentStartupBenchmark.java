@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * the application's process used up to the end of {@code main}, all threads included: on a machine whose
  * cores the JIT already keeps busy while an application starts, the agent's background work shows there
  * even when it hides from the wall time. The floor row is
- * {@link FloorAgent}, an agent whose transformer changes nothing: what the JVM itself charges any load-time
- * weaver.
+ * {@link FloorAgent}, an agent whose transformer changes nothing, registered as the Idem agent registers its
+ * own: what the JVM itself charges such a load-time weaver.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar dev.idem.bench.AgentStartupBenchmark
  * [rounds] [agent jar] [more agent settings, as in idem.instrument.include=dev.idem.bench.StartupApp]}
