@@ -48,7 +48,7 @@ import java.util.function.Function;
  */
 public final class DeferredWorker implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(DeferredWorker.class.getName());
+    private static final System.Logger LOG = IdemLogging.logger(DeferredWorker.class.getName());
     private static final String JOB_FAILURE = "dev.idem.DeferredJobFailure";
 
     private final Idem idem;

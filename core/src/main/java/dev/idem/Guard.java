@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Guard {
 
-    private static final System.Logger LOG = System.getLogger(Guard.class.getName());
+    private static final System.Logger LOG = IdemLogging.logger(Guard.class.getName());
     private static final Duration FIRST_POLL = Duration.ofMillis(2);
     private static final Duration LONGEST_POLL = Duration.ofMillis(200);
     private static final long FAIL_OPEN_LOG_INTERVAL_MILLIS = 10_000;

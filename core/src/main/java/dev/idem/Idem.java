@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Idem implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(Idem.class.getName());
+    private static final System.Logger LOG = IdemLogging.logger(Idem.class.getName());
     private static final Duration RENEWAL_TICK = Duration.ofMillis(100);
     private static final int PURGE_BATCH = 1000;
     private static final int PURGE_BATCHES_PER_RUN = 100;

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LeaseKeeper {
 
-    private static final System.Logger LOG = System.getLogger(LeaseKeeper.class.getName());
+    private static final System.Logger LOG = IdemLogging.logger(LeaseKeeper.class.getName());
 
     private final IdempotencyStore store;
     private final Set<MethodCall> held = ConcurrentHashMap.newKeySet();

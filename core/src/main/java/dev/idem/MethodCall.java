@@ -45,7 +45,7 @@ import java.util.function.Predicate;
  */
 public final class MethodCall implements Steps.Recorder {
 
-    private static final System.Logger LOG = System.getLogger(MethodCall.class.getName());
+    private static final System.Logger LOG = IdemLogging.logger(MethodCall.class.getName());
     private static final int STORE_WRITE_ATTEMPTS = 3;
     private static final Duration STORE_WRITE_PAUSE = Duration.ofMillis(50);
     private static final Duration JOB_CREATION_LEASE = Duration.ofMinutes(1);

@@ -28,6 +28,12 @@ public final class IdemAgent {
     private static final String DISPATCHER = "dev.idem.agent.bootstrap.Dispatcher";
 
     private static boolean started;
+    /**
+     * The engine (a {@link Dispatcher}) once it exists: the agent's log records then go through it, held back
+     * while the application starts. Typed {@code Object} here and in every signature of this class, because
+     * the JVM resolves those before {@code premain} runs, when the bridge is not on the bootstrap path yet.
+     */
+    private static volatile Object logs;
 
     private IdemAgent() {
     }
@@ -70,38 +76,50 @@ public final class IdemAgent {
             return;
         }
         try {
+            logs = engine;
+            if (!attached) {
+                ((Dispatcher) engine).holdLogs();
+                // an anonymous class, not a lambda, on the main thread: held records are written at exit at the latest
+                Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+                    @Override
+                    public void run() {
+                        releaseHeldLogs();
+                    }
+                }, "idem-agent-release-logs"));
+            }
             if (call(engine, "jdbcStore")) {
                 loadApplicationDrivers();
             }
             Class<?> bridge = Class.forName(BRIDGE, true, null);
             List<String> pointcuts = call(engine, "pointcutMethods");
             List<String> packages = call(engine, "instrumentedPackages");
-            JsonWarmUp jsonWarmUp = new JsonWarmUp();
+            AfterStartup afterStartup = new AfterStartup();
             CompletableFuture<Void> weaving = Weaver.install(instrumentation, bridge, pointcuts, packages, attached,
-                    jsonWarmUp);
+                    afterStartup);
             started = true;
             // an anonymous class, not a lambda: linking the first lambda costs the main thread tens of ms
             Thread starter = new Thread(new Runnable() {
                 @Override
                 public void run() {
-                    startEngine(engine, bridge, weaving, jsonWarmUp, begin, attached, pointcuts);
+                    startEngine(engine, bridge, weaving, afterStartup, begin, attached, pointcuts);
                 }
             }, "idem-agent-start");
             starter.setDaemon(true);
             starter.start();
         } catch (Throwable fault) {
+            releaseHeldLogs();
             log().log(System.Logger.Level.ERROR, "Idem agent: could not install; the application runs WITHOUT Idem", fault);
         }
     }
 
     private static void startEngine(Object engine, Class<?> bridge, CompletableFuture<Void> weaving,
-            JsonWarmUp jsonWarmUp, long begin, boolean attached, List<String> pointcuts) {
+            AfterStartup afterStartup, long begin, boolean attached, List<String> pointcuts) {
         Thread thread = Thread.currentThread();
         thread.setContextClassLoader(engine.getClass().getClassLoader());
         try {
             engine.getClass().getMethod("start").invoke(engine);
             bridge.getMethod("install", Class.forName(DISPATCHER, false, null)).invoke(null, engine);
-            jsonWarmUp.engineReady((Dispatcher) engine);
+            afterStartup.engineReady((Dispatcher) engine);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> call(engine, "close"), "idem-agent-shutdown"));
             weaving.join();
             log().log(System.Logger.Level.INFO, "Idem agent {0} {1}, ready in {2} ms: {3}; weaving methods annotated with "
@@ -110,12 +128,25 @@ public final class IdemAgent {
                     pointcuts.isEmpty() ? "" : " and " + pointcuts);
         } catch (Throwable fault) {
             Throwable cause = fault instanceof java.lang.reflect.InvocationTargetException ? fault.getCause() : fault;
+            releaseHeldLogs();
             log().log(System.Logger.Level.ERROR, "Idem agent: the engine could not start; woven methods run WITHOUT Idem",
                     cause);
             try {
                 bridge.getMethod("failed").invoke(null);
             } catch (ReflectiveOperationException unreachable) {
                 log().log(System.Logger.Level.ERROR, "Idem agent: cannot reach the bridge", unreachable);
+            }
+        }
+    }
+
+    /** Writes the records held back so far and lets later ones through: a fault must show at once. */
+    private static void releaseHeldLogs() {
+        Object engine = logs;
+        if (engine != null) {
+            try {
+                ((Dispatcher) engine).releaseLogs();
+            } catch (RuntimeException | LinkageError broken) {
+                logs = null;
             }
         }
     }
@@ -169,9 +200,13 @@ public final class IdemAgent {
         return settings;
     }
 
-    /** The agent's logger, created on first use so that logging is not set up on the startup path. */
+    /**
+     * The agent's logger. Once the engine exists, records go through it and are held back until the
+     * application has started (see {@link Dispatcher#holdLogs()}); before, they go to the platform's logger.
+     */
     static System.Logger log() {
-        return System.getLogger("dev.idem.agent");
+        Object engine = logs;
+        return engine != null ? ((Dispatcher) engine).logger("dev.idem.agent") : System.getLogger("dev.idem.agent");
     }
 
     static String version() {

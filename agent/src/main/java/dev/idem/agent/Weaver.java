@@ -40,14 +40,14 @@ final class Weaver implements ClassFileTransformer {
     private final Map<String, Set<String>> pointcutMethods = new HashMap<>();
     private final List<String> packages;
     private final boolean rereadRetransformed;
-    private final JsonWarmUp jsonWarmUp;
+    private final AfterStartup afterStartup;
 
     private Weaver(Instrumentation instrumentation, Module bridge, List<String> pointcuts, List<String> packages,
-            boolean attached, JsonWarmUp jsonWarmUp) {
+            boolean attached, AfterStartup afterStartup) {
         this.instrumentation = instrumentation;
         this.bridge = bridge;
         this.packages = packages;
-        this.jsonWarmUp = jsonWarmUp;
+        this.afterStartup = afterStartup;
         // before Java 19 the bytes a retransformation hands over lack MethodParameters (JDK-8240908), so the
         // class file is read again to keep the parameter names that key expressions use
         this.rereadRetransformed = attached && Runtime.version().feature() < 19;
@@ -66,12 +66,12 @@ final class Weaver implements ClassFileTransformer {
      *
      * @param pointcuts the pointcuts' methods, as {@code com.x.Billing#charge} or {@code com.x.Billing#charge(int)}
      * @param packages the package prefixes to weave; empty means all
-     * @param jsonWarmUp told of every class load and of every woven method that needs JSON
+     * @param afterStartup told of every class load and of every woven method that needs JSON
      * @return completes when the classes already loaded are woven (at once without {@code attached})
      */
     static CompletableFuture<Void> install(Instrumentation instrumentation, Class<?> bridge, List<String> pointcuts,
-            List<String> packages, boolean attached, JsonWarmUp jsonWarmUp) {
-        Weaver weaver = new Weaver(instrumentation, bridge.getModule(), pointcuts, packages, attached, jsonWarmUp);
+            List<String> packages, boolean attached, AfterStartup afterStartup) {
+        Weaver weaver = new Weaver(instrumentation, bridge.getModule(), pointcuts, packages, attached, afterStartup);
         instrumentation.addTransformer(weaver, attached);
         if (!attached) {
             return CompletableFuture.completedFuture(null);
@@ -86,7 +86,7 @@ final class Weaver implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
             ProtectionDomain domain, byte[] bytes) {
-        jsonWarmUp.classLoading();
+        afterStartup.classLoading();
         if (className == null || !candidate(className, bytes)) {
             return null;
         }
@@ -101,7 +101,7 @@ final class Weaver implements ClassFileTransformer {
             }
             IdemBridge.markWoven(className.replace('/', '.'));
             if (!woven.plainValues()) {
-                jsonWarmUp.needed();
+                afterStartup.jsonNeeded();
             }
             IdemAgent.log().log(System.Logger.Level.DEBUG, "Idem agent: wove {0}", className.replace('/', '.'));
             return woven.classFile();

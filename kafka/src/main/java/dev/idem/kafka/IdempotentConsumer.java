@@ -2,6 +2,7 @@ package dev.idem.kafka;
 
 import dev.idem.Audit;
 import dev.idem.Idem;
+import dev.idem.IdemLogging;
 import dev.idem.IdempotencyPolicy;
 import dev.idem.IdempotentOperation;
 import dev.idem.RetryPolicy;
@@ -64,7 +65,7 @@ public final class IdempotentConsumer<K, V> {
     /** How long a partition pauses, by default, before a record that was not settled is delivered again. */
     public static final Duration DEFAULT_REDELIVERY_BACKOFF = Duration.ofSeconds(1);
 
-    private static final System.Logger LOG = System.getLogger(IdempotentConsumer.class.getName());
+    private static final System.Logger LOG = IdemLogging.logger(IdempotentConsumer.class.getName());
 
     private final String namespace;
     private final IdempotencyPolicy policy;

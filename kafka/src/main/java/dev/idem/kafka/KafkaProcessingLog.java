@@ -1,5 +1,6 @@
 package dev.idem.kafka;
 
+import dev.idem.IdemLogging;
 import dev.idem.Transition;
 import dev.idem.TransitionListener;
 import java.lang.System.Logger.Level;
@@ -63,7 +64,7 @@ public final class KafkaProcessingLog implements TransitionListener, AutoCloseab
     /** How long the producer may block the sender thread for metadata or buffer space by default. */
     public static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(5);
 
-    private static final System.Logger LOG = System.getLogger(KafkaProcessingLog.class.getName());
+    private static final System.Logger LOG = IdemLogging.logger(KafkaProcessingLog.class.getName());
 
     /** The producer settings that per-key order and durability need, and that callers cannot change. */
     private static final Map<String, String> FIXED = Map.of(

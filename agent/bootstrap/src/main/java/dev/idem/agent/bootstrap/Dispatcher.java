@@ -34,4 +34,26 @@ public interface Dispatcher {
      * loading has gone quiet, so its first call does not wait.
      */
     void prepareJson();
+
+    /**
+     * The logger the agent writes through: the platform's logger of that name, except that its records
+     * are held back between {@link #holdLogs()} and {@link #releaseLogs()}.
+     */
+    default System.Logger logger(String name) {
+        return System.getLogger(name);
+    }
+
+    /**
+     * Holds the log records of the agent, the engine and its libraries back, so that nothing sets up the
+     * platform's logging before the application has; called before the application's {@code main}.
+     */
+    default void holdLogs() {
+    }
+
+    /**
+     * Writes the held log records and lets later ones through; called once the application's start has
+     * settled, and at the latest when the JVM shuts down.
+     */
+    default void releaseLogs() {
+    }
 }

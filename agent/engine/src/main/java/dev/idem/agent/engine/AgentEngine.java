@@ -2,6 +2,7 @@ package dev.idem.agent.engine;
 
 import dev.idem.DeferredWorker;
 import dev.idem.Idem;
+import dev.idem.IdemLogging;
 import dev.idem.IdempotencyPolicy;
 import dev.idem.IdempotentMethod;
 import dev.idem.MethodCall;
@@ -32,10 +33,13 @@ public final class AgentEngine implements Dispatcher {
     /**
      * The Kafka client logs its whole configuration at INFO; inside someone else's application only its
      * warnings belong in the log (unless the application configured that logger itself). Held here
-     * because java.util.logging forgets the level of a logger nobody references; set when the engine
-     * starts, so that logging is not set up on the application's main thread.
+     * because java.util.logging forgets the level of a logger nobody references; set when the engine's
+     * log records are released ({@link #releaseLogs()}), once the application has set up its logging.
      */
     private java.util.logging.Logger kafkaLog;
+    /** Whether log records are held back ({@link #holdLogs()}); the first woven call then releases them. */
+    private volatile boolean logsHeld;
+    private boolean releasing;
 
     private final Settings settings;
     private final Map<String, Class<?>> seenClasses = new ConcurrentHashMap<>();
@@ -80,10 +84,6 @@ public final class AgentEngine implements Dispatcher {
                 .purgeInterval(settings.purgeInterval())
                 .renewLeases(settings.renewLeases());
         if (settings.processingLog()) {
-            kafkaLog = java.util.logging.Logger.getLogger("org.apache.kafka");
-            if (kafkaLog.getLevel() == null) {
-                kafkaLog.setLevel(java.util.logging.Level.WARNING);
-            }
             KafkaProcessingLog.Builder log = KafkaProcessingLog.builder()
                     .bootstrapServers(settings.kafkaBootstrapServers())
                     .bufferSize(settings.kafkaBufferSize())
@@ -116,6 +116,53 @@ public final class AgentEngine implements Dispatcher {
         } catch (Throwable fault) {
             log().log(Level.DEBUG, "Idem agent: the warm-up call failed; the first woven call does its work", fault);
         }
+    }
+
+    /** An {@link IdemLogging} logger: held back with the engine's own records. */
+    @Override
+    public System.Logger logger(String name) {
+        return IdemLogging.logger(name);
+    }
+
+    /**
+     * Holds the engine's log records, and those of its libraries, back until {@link #releaseLogs()}, so that
+     * the engine does not set up the platform's logging before the application has: an application may
+     * install its own {@code java.util.logging.LogManager}. See {@link IdemLogging}.
+     */
+    @Override
+    public void holdLogs() {
+        logsHeld = true;
+        IdemLogging.hold();
+    }
+
+    /**
+     * The application is making woven calls, so it has started: its log records are released on a thread
+     * of their own, which keeps the cost of setting up logging off this call.
+     */
+    private synchronized void releaseLogsSoon() {
+        if (!logsHeld || releasing) {
+            return;
+        }
+        releasing = true;
+        Thread releaser = new Thread(this::releaseLogs, "idem-agent-release-logs");
+        releaser.setDaemon(true);
+        releaser.start();
+    }
+
+    /**
+     * Turns the Kafka client's INFO lines down (see {@link #kafkaLog}), then writes the log records held
+     * back since {@link #holdLogs()}, if any, and lets later ones through.
+     */
+    @Override
+    public synchronized void releaseLogs() {
+        logsHeld = false;
+        if (settings.processingLog() && kafkaLog == null) {
+            kafkaLog = java.util.logging.Logger.getLogger("org.apache.kafka");
+            if (kafkaLog.getLevel() == null) {
+                kafkaLog.setLevel(java.util.logging.Level.WARNING);
+            }
+        }
+        IdemLogging.release();
     }
 
     /** The methods named by pointcuts, as {@code com.x.Billing#charge} or {@code com.x.Billing#charge(int)}. */
@@ -164,6 +211,9 @@ public final class AgentEngine implements Dispatcher {
 
     @Override
     public Object begin(Class<?> type, String method, Object target, Object[] args) throws Throwable {
+        if (logsHeld) {
+            releaseLogsSoon();
+        }
         Registration registration = registrations.get(type).computeIfAbsent(method, id -> register(type, id));
         if (registration.error != null) {
             throw registration.error;
@@ -253,7 +303,7 @@ public final class AgentEngine implements Dispatcher {
 
     /** The agent's logger, looked up on use so that logging is not set up on the application's main thread. */
     private static System.Logger log() {
-        return System.getLogger("dev.idem.agent");
+        return IdemLogging.logger("dev.idem.agent");
     }
 
     /** A method's registration, or why it failed. */

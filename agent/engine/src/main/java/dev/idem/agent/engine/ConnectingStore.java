@@ -1,5 +1,6 @@
 package dev.idem.agent.engine;
 
+import dev.idem.IdemLogging;
 import dev.idem.annotation.IdempotencyConfigurationException;
 import dev.idem.annotation.IdempotencyStoreUnavailableException;
 import dev.idem.store.AuditEntry;
@@ -30,7 +31,7 @@ import java.util.function.Supplier;
  */
 final class ConnectingStore implements IdempotencyStore {
 
-    private static final System.Logger LOG = System.getLogger("dev.idem.agent");
+    private static final System.Logger LOG = IdemLogging.logger("dev.idem.agent");
     private static final long RETRY_MILLIS = 1000;
 
     private final String name;

@@ -1,5 +1,6 @@
 package dev.idem.store.redis;
 
+import dev.idem.IdemLogging;
 import dev.idem.store.DueJob;
 import dev.idem.store.IdempotencyRecord;
 import dev.idem.store.RecordQuery;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class BucketWalks {
 
-    private static final System.Logger LOG = System.getLogger(BucketWalks.class.getName());
+    private static final System.Logger LOG = IdemLogging.logger(BucketWalks.class.getName());
     private static final int SCRIPT_BATCH = 500;
     /** The most index entries one listing script scans before it returns to the client. */
     private static final int LIST_SCAN_BUDGET = 2_000;

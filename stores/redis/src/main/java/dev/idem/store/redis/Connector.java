@@ -1,5 +1,6 @@
 package dev.idem.store.redis;
 
+import dev.idem.IdemLogging;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
@@ -32,7 +33,7 @@ import java.util.function.Supplier;
  */
 final class Connector implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(Connector.class.getName());
+    private static final System.Logger LOG = IdemLogging.logger(Connector.class.getName());
     private static final long RETRY_OPEN_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     /**
