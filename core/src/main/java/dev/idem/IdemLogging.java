@@ -38,6 +38,7 @@ public final class IdemLogging {
     private static final Object LOCK = new Object();
     private static final List<HeldRecord> HELD = new ArrayList<>();
     private static boolean holding;
+    private static boolean draining;
     private static int dropped;
     /** Whether a hold may be on, read without the lock so that logging after a release takes none. */
     private static volatile boolean mayHold;
@@ -60,25 +61,49 @@ public final class IdemLogging {
 
     /**
      * Writes the records held since {@link #hold()}, in order, followed by a warning if some had to be
-     * dropped, and lets later records through at once. Does nothing when nothing is held back.
+     * dropped, and lets later records through at once. Records written meanwhile join the queue, so the
+     * order holds and no caller waits while the platform's logging sets itself up. Does nothing when
+     * nothing is held back; waits for a release already under way on another thread.
      */
     public static void release() {
         synchronized (LOCK) {
+            while (draining) {
+                try {
+                    LOCK.wait();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             if (!holding) {
                 return;
             }
-            for (HeldRecord record : HELD) {
+            draining = true;
+        }
+        int lost;
+        while (true) {
+            List<HeldRecord> batch;
+            synchronized (LOCK) {
+                if (HELD.isEmpty()) {
+                    lost = dropped;
+                    dropped = 0;
+                    holding = false;
+                    draining = false;
+                    mayHold = false;
+                    LOCK.notifyAll();
+                    break;
+                }
+                batch = new ArrayList<>(HELD);
+                HELD.clear();
+            }
+            for (HeldRecord record : batch) {
                 record.write();
             }
-            if (dropped > 0) {
-                System.getLogger(IdemLogging.class.getName()).log(Level.WARNING, "Idem: " + dropped
-                        + " log records at INFO or above were dropped while its start was held back; the first "
-                        + MAX_HELD + " records are above");
-            }
-            HELD.clear();
-            dropped = 0;
-            holding = false;
-            mayHold = false;
+        }
+        if (lost > 0) {
+            System.getLogger(IdemLogging.class.getName()).log(Level.WARNING, "Idem: " + lost
+                    + " log records at INFO or above were dropped while its start was held back; the first "
+                    + MAX_HELD + " records are above");
         }
     }
 

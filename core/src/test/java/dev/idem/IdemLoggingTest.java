@@ -6,6 +6,9 @@ import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -70,6 +73,33 @@ class IdemLoggingTest {
     }
 
     @Test
+    void aRecordWrittenDuringTheReleaseNeitherWaitsForItNorJumpsAheadOfTheHeldOnes(TestInfo test) {
+        System.Logger logger = IdemLogging.logger(name(test));
+        AtomicBoolean writerReturned = new AtomicBoolean();
+        Recorder platform = observe(name(test), java.util.logging.Level.INFO);
+        platform.onPublish = record -> {
+            if (record.getMessage().equals("held 1")) {
+                Thread writer = new Thread(() -> logger.log(Level.INFO, "written during the release"));
+                writer.start();
+                try {
+                    writer.join(TimeUnit.SECONDS.toMillis(5));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                writerReturned.set(!writer.isAlive());
+            }
+        };
+
+        IdemLogging.hold();
+        logger.log(Level.INFO, "held 1");
+        logger.log(Level.INFO, "held 2");
+        IdemLogging.release();
+
+        assertThat(writerReturned).as("the writer returned while the release was writing").isTrue();
+        assertThat(platform.messages()).containsExactly("INFO held 1", "INFO held 2", "INFO written during the release");
+    }
+
+    @Test
     void keepsTheFirstRecordsAndReportsHowManyWereDropped(TestInfo test) {
         Recorder platform = observe(name(test), java.util.logging.Level.ALL);
         Recorder report = observe(IdemLogging.class.getName(), java.util.logging.Level.ALL);
@@ -113,10 +143,12 @@ class IdemLoggingTest {
     /** A handler that keeps what it is given, with the message formatted. */
     private static final class Recorder extends Handler {
         final List<LogRecord> records = new CopyOnWriteArrayList<>();
+        volatile Consumer<LogRecord> onPublish = record -> { };
 
         @Override
         public void publish(LogRecord record) {
             records.add(record);
+            onPublish.accept(record);
         }
 
         List<String> messages() {

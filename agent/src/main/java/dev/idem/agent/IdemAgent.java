@@ -31,7 +31,7 @@ public final class IdemAgent {
     /**
      * The engine (a {@link Dispatcher}) once it exists: the agent's log records then go through it, held back
      * while the application starts. Typed {@code Object} here and in every signature of this class, because
-     * the JVM resolves those before {@code premain} runs, when the bridge is not on the bootstrap path yet.
+     * the JVM resolves those before {@code premain} runs, before the bridge is on the bootstrap path.
      */
     private static volatile Object logs;
 

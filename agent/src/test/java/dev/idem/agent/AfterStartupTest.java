@@ -15,66 +15,52 @@ class AfterStartupTest {
     private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(AfterStartup.QUIET_MILLIS);
 
     @Test
-    void buildsTheMappersOnceWhenAMethodNeedsThemAndTheEngineIsReady() throws InterruptedException {
-        AfterStartup warmUp = new AfterStartup();
+    void releasesTheLogsOnceAndBuildsTheMappersOnceWhenAMethodNeedsThemAndTheEngineIsReady() throws InterruptedException {
+        AfterStartup afterStartup = new AfterStartup();
         Preparing engine = new Preparing();
 
-        warmUp.engineReady(engine);
+        afterStartup.engineReady(engine);
+        assertThat(engine.released.await(10, TimeUnit.SECONDS)).as("the logs are released all the same").isTrue();
         assertThat(engine.prepared.await(3 * AfterStartup.QUIET_MILLIS, TimeUnit.MILLISECONDS))
                 .as("built before a woven method needs JSON").isFalse();
 
-        warmUp.jsonNeeded();
+        afterStartup.jsonNeeded();
         assertThat(engine.prepared.await(10, TimeUnit.SECONDS)).isTrue();
-        warmUp.jsonNeeded();
-        warmUp.engineReady(engine);
+        afterStartup.jsonNeeded();
+        afterStartup.engineReady(engine);
         assertThat(engine.calls.get()).isEqualTo(1);
+        assertThat(engine.releases.get()).isEqualTo(1);
     }
 
     @Test
     void waitsForTheEngineWhenAMethodNeedsThemFirst() throws InterruptedException {
-        AfterStartup warmUp = new AfterStartup();
+        AfterStartup afterStartup = new AfterStartup();
         Preparing engine = new Preparing();
 
-        warmUp.jsonNeeded();
+        afterStartup.jsonNeeded();
         assertThat(engine.prepared.await(3 * AfterStartup.QUIET_MILLIS, TimeUnit.MILLISECONDS)).isFalse();
 
-        warmUp.engineReady(engine);
+        afterStartup.engineReady(engine);
         assertThat(engine.prepared.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(engine.calls.get()).isEqualTo(1);
     }
 
     @Test
-    void waitsUntilClassLoadingHasBeenQuietBeforeBuilding() throws InterruptedException {
-        AfterStartup warmUp = new AfterStartup();
-        AtomicLong lastLoadStarted = new AtomicLong(System.nanoTime());
-        Preparing engine = new Preparing(lastLoadStarted);
-        Thread application = loadClassesFor(4 * QUIET_NANOS, warmUp, lastLoadStarted);
-
-        warmUp.jsonNeeded();
-        warmUp.engineReady(engine);
-
-        assertThat(engine.prepared.await(10, TimeUnit.SECONDS)).isTrue();
-        application.join();
-        assertThat(engine.quietWhenPrepared.get())
-                .as("nanoseconds from the last class load to the build").isGreaterThanOrEqualTo(QUIET_NANOS);
-    }
-
-    @Test
-    void releasesTheEnginesHeldLogsOnceClassLoadingHasBeenQuietWhetherOrNotJsonIsNeeded() throws InterruptedException {
+    void waitsUntilClassLoadingHasBeenQuietBeforeReleasingTheLogsAndBuilding() throws InterruptedException {
         AfterStartup afterStartup = new AfterStartup();
         AtomicLong lastLoadStarted = new AtomicLong(System.nanoTime());
         Preparing engine = new Preparing(lastLoadStarted);
         Thread application = loadClassesFor(4 * QUIET_NANOS, afterStartup, lastLoadStarted);
 
+        afterStartup.jsonNeeded();
         afterStartup.engineReady(engine);
 
-        assertThat(engine.released.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(engine.prepared.await(10, TimeUnit.SECONDS)).isTrue();
         application.join();
         assertThat(engine.quietWhenReleased.get())
                 .as("nanoseconds from the last class load to the release").isGreaterThanOrEqualTo(QUIET_NANOS);
-        afterStartup.engineReady(engine);
-        assertThat(engine.prepared.await(3 * AfterStartup.QUIET_MILLIS, TimeUnit.MILLISECONDS))
-                .as("no JSON built when no woven method needs it").isFalse();
+        assertThat(engine.quietWhenPrepared.get())
+                .as("nanoseconds from the last class load to the build").isGreaterThanOrEqualTo(QUIET_NANOS);
         assertThat(engine.releases.get()).isEqualTo(1);
     }
 

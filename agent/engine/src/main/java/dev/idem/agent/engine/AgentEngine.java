@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The agent's engine, created in the isolated class loader: builds the store and the {@link Idem}
@@ -33,13 +34,14 @@ public final class AgentEngine implements Dispatcher {
     /**
      * The Kafka client logs its whole configuration at INFO; inside someone else's application only its
      * warnings belong in the log (unless the application configured that logger itself). Held here
-     * because java.util.logging forgets the level of a logger nobody references; set when the engine's
-     * log records are released ({@link #releaseLogs()}), once the application has set up its logging.
+     * because java.util.logging forgets the level of a logger nobody references; set once the application
+     * has set up its logging: when the held log records are released ({@link #releaseLogs()}), or when the
+     * engine starts if nothing is held (an attach).
      */
     private java.util.logging.Logger kafkaLog;
     /** Whether log records are held back ({@link #holdLogs()}); the first woven call then releases them. */
     private volatile boolean logsHeld;
-    private boolean releasing;
+    private final AtomicBoolean releaseStarted = new AtomicBoolean();
 
     private final Settings settings;
     private final Map<String, Class<?>> seenClasses = new ConcurrentHashMap<>();
@@ -84,6 +86,9 @@ public final class AgentEngine implements Dispatcher {
                 .purgeInterval(settings.purgeInterval())
                 .renewLeases(settings.renewLeases());
         if (settings.processingLog()) {
+            if (!logsHeld) {
+                quietKafkaClient();
+            }
             KafkaProcessingLog.Builder log = KafkaProcessingLog.builder()
                     .bootstrapServers(settings.kafkaBootstrapServers())
                     .bufferSize(settings.kafkaBufferSize())
@@ -139,11 +144,10 @@ public final class AgentEngine implements Dispatcher {
      * The application is making woven calls, so it has started: its log records are released on a thread
      * of their own, which keeps the cost of setting up logging off this call.
      */
-    private synchronized void releaseLogsSoon() {
-        if (!logsHeld || releasing) {
+    private void releaseLogsSoon() {
+        if (!releaseStarted.compareAndSet(false, true)) {
             return;
         }
-        releasing = true;
         Thread releaser = new Thread(this::releaseLogs, "idem-agent-release-logs");
         releaser.setDaemon(true);
         releaser.start();
@@ -156,13 +160,18 @@ public final class AgentEngine implements Dispatcher {
     @Override
     public synchronized void releaseLogs() {
         logsHeld = false;
+        quietKafkaClient();
+        IdemLogging.release();
+    }
+
+    /** Turns the Kafka client's INFO lines down (see {@link #kafkaLog}) when it is used; sets up logging. */
+    private synchronized void quietKafkaClient() {
         if (settings.processingLog() && kafkaLog == null) {
             kafkaLog = java.util.logging.Logger.getLogger("org.apache.kafka");
             if (kafkaLog.getLevel() == null) {
                 kafkaLog.setLevel(java.util.logging.Level.WARNING);
             }
         }
-        IdemLogging.release();
     }
 
     /** The methods named by pointcuts, as {@code com.x.Billing#charge} or {@code com.x.Billing#charge(int)}. */
