@@ -80,31 +80,56 @@ public final class IdemLogging {
             }
             draining = true;
         }
-        int lost;
-        while (true) {
-            List<HeldRecord> batch;
-            synchronized (LOCK) {
-                if (HELD.isEmpty()) {
-                    lost = dropped;
-                    dropped = 0;
-                    holding = false;
-                    draining = false;
-                    mayHold = false;
-                    LOCK.notifyAll();
-                    break;
+        boolean finished = false;
+        try {
+            for (List<HeldRecord> batch = nextBatchOrFinish(); !batch.isEmpty(); batch = nextBatchOrFinish()) {
+                for (HeldRecord record : batch) {
+                    record.write();
                 }
-                batch = new ArrayList<>(HELD);
-                HELD.clear();
             }
-            for (HeldRecord record : batch) {
-                record.write();
+            finished = true;
+        } finally {
+            if (!finished) {
+                synchronized (LOCK) {
+                    HELD.clear();
+                    finish();
+                }
             }
+        }
+        int lost;
+        synchronized (LOCK) {
+            lost = dropped;
+            dropped = 0;
         }
         if (lost > 0) {
             System.getLogger(IdemLogging.class.getName()).log(Level.WARNING, "Idem: " + lost
                     + " log records at INFO or above were dropped while its start was held back; the first "
                     + MAX_HELD + " records are above");
         }
+    }
+
+    /**
+     * The records held so far, taken out of the queue; when there are none, the hold ends in the same step,
+     * so that no record can join the queue after the release has looked at it for the last time.
+     */
+    private static List<HeldRecord> nextBatchOrFinish() {
+        synchronized (LOCK) {
+            if (HELD.isEmpty()) {
+                finish();
+                return List.of();
+            }
+            List<HeldRecord> batch = new ArrayList<>(HELD);
+            HELD.clear();
+            return batch;
+        }
+    }
+
+    /** Ends the hold and the release under way; called holding {@link #LOCK}. */
+    private static void finish() {
+        holding = false;
+        draining = false;
+        mayHold = false;
+        LOCK.notifyAll();
     }
 
     /** Whether records are held back now; then {@code record} is kept or dropped instead of written. */

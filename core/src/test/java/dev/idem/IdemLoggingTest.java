@@ -1,6 +1,7 @@
 package dev.idem;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.System.Logger.Level;
 import java.time.Instant;
@@ -97,6 +98,24 @@ class IdemLoggingTest {
 
         assertThat(writerReturned).as("the writer returned while the release was writing").isTrue();
         assertThat(platform.messages()).containsExactly("INFO held 1", "INFO held 2", "INFO written during the release");
+    }
+
+    @Test
+    void aHandlerThatThrowsDuringTheReleaseEndsTheHoldInsteadOfLeavingItStuck(TestInfo test) {
+        Recorder platform = observe(name(test), java.util.logging.Level.INFO);
+        platform.onPublish = record -> {
+            throw new IllegalStateException("broken handler");
+        };
+        System.Logger logger = IdemLogging.logger(name(test));
+        IdemLogging.hold();
+        logger.log(Level.INFO, "held");
+
+        assertThatThrownBy(IdemLogging::release).hasMessage("broken handler");
+
+        platform.onPublish = record -> { };
+        logger.log(Level.INFO, "after");
+        IdemLogging.release();
+        assertThat(platform.messages()).containsExactly("INFO held", "INFO after");
     }
 
     @Test

@@ -41,7 +41,8 @@ final class ConcurrentStartupIT {
                 String first = app.ok("charge inv-1 100");
                 assertThat(app.ok("charge inv-1 100")).as("%s deduplicates; stderr:%n%s", jvm, jvm.stderr())
                         .isEqualTo(first);
-                assertThat(jvm.stderr()).as("%s", jvm).contains("ready in").doesNotContain("WITHOUT Idem");
+                jvm.awaitStderr("ready in", ForkedJvm.STARTUP);
+                assertThat(jvm.stderr()).as("%s", jvm).doesNotContain("WITHOUT Idem");
             }
         } finally {
             jvms.forEach(ForkedJvm::close);

@@ -112,6 +112,6 @@ final class ConfigPointcutIT {
 
         String startup = jvm.awaitStderr("ready in", ForkedJvm.STARTUP);
         assertThat(startup).contains("store=memory", "charge", "flaky");
-        assertThat(jvm.stderr()).contains(Billing.class.getName() + "#charge is idempotent");
+        jvm.awaitStderr(Billing.class.getName() + "#charge is idempotent", ForkedJvm.STARTUP);
     }
 }
