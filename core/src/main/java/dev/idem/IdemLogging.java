@@ -176,15 +176,23 @@ public final class IdemLogging {
 
         @Override
         public void log(Level level, ResourceBundle bundle, String message, Throwable thrown) {
-            if (!mayHold || !heldBack(new HeldRecord(this, level, bundle, message, thrown, null))) {
-                platform().log(level, bundle, message, thrown);
+            if (!mayHold && !platform().isLoggable(level)) {
+                return;
+            }
+            HeldRecord record = new HeldRecord(this, level, bundle, message, thrown, null);
+            if (!mayHold || !heldBack(record)) {
+                record.write();
             }
         }
 
         @Override
         public void log(Level level, ResourceBundle bundle, String format, Object... parameters) {
-            if (!mayHold || !heldBack(new HeldRecord(this, level, bundle, format, null, parameters))) {
-                platform().log(level, bundle, format, parameters);
+            if (!mayHold && !platform().isLoggable(level)) {
+                return;
+            }
+            HeldRecord record = new HeldRecord(this, level, bundle, format, null, parameters);
+            if (!mayHold || !heldBack(record)) {
+                record.write();
             }
         }
 
@@ -199,9 +207,10 @@ public final class IdemLogging {
     }
 
     /**
-     * One record held back: what was passed to the logger and when, written later through the same logger.
-     * When the platform's logging is {@code java.util.logging} the record keeps its own time and names its
-     * logger as its source (where it was held back from is of no use to a reader).
+     * One record: what was passed to the logger and when, written at once or, when held back, later. When
+     * the platform's logging is {@code java.util.logging} the record keeps its own time and names its logger
+     * as its source, whether or not it was held back (the frames it comes through, Idem's and its
+     * libraries' logging adapters, are of no use to a reader).
      */
     private record HeldRecord(HeldBackLogger logger, Level level, ResourceBundle bundle, String message,
             Throwable thrown, Object[] parameters, Instant at) {

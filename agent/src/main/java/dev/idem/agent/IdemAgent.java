@@ -87,9 +87,6 @@ public final class IdemAgent {
                     }
                 }, "idem-agent-release-logs"));
             }
-            if (call(engine, "jdbcStore")) {
-                loadApplicationDrivers();
-            }
             Class<?> bridge = Class.forName(BRIDGE, true, null);
             List<String> pointcuts = call(engine, "pointcutMethods");
             List<String> packages = call(engine, "instrumentedPackages");
@@ -148,21 +145,6 @@ public final class IdemAgent {
             } catch (RuntimeException | LinkageError broken) {
                 logs = null;
             }
-        }
-    }
-
-    /**
-     * {@code DriverManager} finds JDBC drivers once, through the context class loader of the thread that
-     * first asks. The engine's JDBC store runs with the engine's own class loader as context, so if it
-     * asked first the application's drivers would never be found ("No suitable driver"). Asking now, on the
-     * application's main thread, gives {@code DriverManager} the application's view, as if the agent were
-     * not there.
-     */
-    private static void loadApplicationDrivers() {
-        try {
-            java.sql.DriverManager.getDrivers();
-        } catch (LinkageError noJavaSql) {
-            // a runtime without the java.sql module: nothing to protect
         }
     }
 

@@ -183,14 +183,6 @@ public final class AgentEngine implements Dispatcher {
         return methods;
     }
 
-    /**
-     * Whether the store is a JDBC database: the agent then lets {@code DriverManager} find the application's
-     * drivers before the store asks for one.
-     */
-    public boolean jdbcStore() {
-        return settings.store().startsWith("jdbc:");
-    }
-
     /** The package prefixes the agent weaves; empty means all. */
     public List<String> instrumentedPackages() {
         return settings.instrumentedPackages();

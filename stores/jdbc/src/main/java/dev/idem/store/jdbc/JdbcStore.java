@@ -20,6 +20,7 @@ import dev.idem.store.RecordState;
 import dev.idem.store.StepWrite;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.Driver;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import javax.sql.DataSource;
 
 /**
@@ -506,35 +508,51 @@ public final class JdbcStore implements IdempotencyStore {
 
         private HikariConfig poolConfig(JdbcDialect chosen) {
             HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(url);
-            config.setUsername(user);
-            config.setPassword(password);
             config.setPoolName(poolName);
             config.setMaximumPoolSize(poolSize);
             config.setConnectionTimeout(connectionTimeout.toMillis());
             config.setValidationTimeout(validationTimeout.toMillis());
             config.setInitializationFailTimeout(connectionTimeout.toMillis());
             config.setAutoCommit(true);
-            useDriverOfThisClassLoader(config, chosen.driverClassName(url));
-            chosen.driverProperties(connectionTimeout.toMillis(), Database.networkTimeout(queryTimeout).toMillis())
-                    .forEach(config::addDataSourceProperty);
-            driverProperties.forEach(config::addDataSourceProperty);
+            Properties connectionProperties = new Properties();
+            connectionProperties.putAll(chosen.driverProperties(connectionTimeout.toMillis(),
+                    Database.networkTimeout(queryTimeout).toMillis()));
+            connectionProperties.putAll(driverProperties);
+            Driver driver = driverOfThisClassLoader(chosen.driverClassName(url));
+            if (driver != null) {
+                if (user != null) {
+                    connectionProperties.setProperty("user", user);
+                }
+                if (password != null) {
+                    connectionProperties.setProperty("password", password);
+                }
+                config.setDataSource(new DriverConnections(driver, url, connectionProperties));
+            } else {
+                config.setJdbcUrl(url);
+                config.setUsername(user);
+                config.setPassword(password);
+                connectionProperties.forEach((name, value) -> config.addDataSourceProperty((String) name, value));
+            }
             return config;
         }
 
         /**
-         * Names the driver class when the store's own class loader has it, so the pool creates connections
-         * with it directly instead of asking {@code DriverManager}, which only knows the drivers visible to
-         * the thread that first used it (a problem when the store runs in an isolated class loader, as in
-         * the javaagent).
+         * The driver when the store's own class loader has it: the pool then connects with it directly
+         * ({@link DriverConnections}), never through {@code DriverManager}. Otherwise null, and the pool asks
+         * {@code DriverManager} for the URL's driver.
          */
-        private static void useDriverOfThisClassLoader(HikariConfig config, String driverClassName) {
+        private static Driver driverOfThisClassLoader(String driverClassName) {
+            Class<?> type;
             try {
-                Class.forName(driverClassName, false, JdbcStore.class.getClassLoader());
+                type = Class.forName(driverClassName, true, JdbcStore.class.getClassLoader());
             } catch (ClassNotFoundException notHere) {
-                return;
+                return null;
             }
-            config.setDriverClassName(driverClassName);
+            try {
+                return (Driver) type.getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | ClassCastException broken) {
+                throw new IllegalStateException("cannot create the JDBC driver " + driverClassName, broken);
+            }
         }
 
         private String name(JdbcDialect chosen, String location) {
