@@ -47,7 +47,7 @@ final class RedisStoreBenchmark {
     private RedisStoreBenchmark() {
     }
 
-    static void run(long seconds) throws Exception {
+    static void run(LoadHarness.Schedule schedule) throws Exception {
         String uri = System.getenv().getOrDefault("IDEM_TEST_REDIS_URL", "redis://127.0.0.1:6379");
         String prefix = "bench" + UUID.randomUUID().toString().substring(0, 4);
         RedisClient client = RedisClient.create(uri);
@@ -60,27 +60,29 @@ final class RedisStoreBenchmark {
             byte[] lease = Long.toString(StoreBenchmark.LEASE.toMillis()).getBytes(StandardCharsets.US_ASCII);
             byte[] ttl = Long.toString(StoreBenchmark.TTL.toMillis()).getBytes(StandardCharsets.US_ASCII);
             String floorUnavailable = loadFloor(redis);
+            List<LoadHarness.Contender> contenders = new ArrayList<>(List.of(
+                    new LoadHarness.Contender("redis-idem-", key -> StoreBenchmark.claimAndComplete(store, key)),
+                    new LoadHarness.Contender(prefix + "-base-", key -> {
+                        byte[] name = key.getBytes(StandardCharsets.UTF_8);
+                        expectOk(redis.set(name, claimed, claimArgs), "a fresh key was not set");
+                        expectOk(redis.set(name, StoreBenchmark.RESULT, completeArgs), "the completion was not set");
+                    })));
+            if (floorUnavailable == null) {
+                contenders.add(new LoadHarness.Contender(prefix + "-floor-", key -> {
+                    byte[][] name = {key.getBytes(StandardCharsets.UTF_8)};
+                    expectOk(redis.fcall("idem_bench_floor_claim", ScriptOutputType.STATUS, name, claimed, lease),
+                            "a fresh key was not set");
+                    expectOk(redis.fcall("idem_bench_floor_complete", ScriptOutputType.STATUS, name,
+                            StoreBenchmark.RESULT, ttl), "the completion was not set");
+                }));
+            }
+            LoadHarness.warmUp(contenders);
             List<String> floorRows = new ArrayList<>();
             for (int callers : StoreBenchmark.CALLERS) {
-                LoadHarness.Result idem = LoadHarness.measure("redis-idem-" + callers + "-", callers, seconds * 500,
-                        seconds * 1000, key -> StoreBenchmark.claimAndComplete(store, key));
-                LoadHarness.Result baseline = LoadHarness.measure(prefix + "-base-" + callers + "-", callers,
-                        seconds * 500, seconds * 1000, key -> {
-                            byte[] name = key.getBytes(StandardCharsets.UTF_8);
-                            expectOk(redis.set(name, claimed, claimArgs), "a fresh key was not set");
-                            expectOk(redis.set(name, StoreBenchmark.RESULT, completeArgs), "the completion was not set");
-                        });
-                System.out.println(LoadHarness.row("Redis", callers, idem, baseline));
+                List<LoadHarness.Result> results = LoadHarness.measure(callers, schedule, contenders);
+                System.out.println(LoadHarness.row("Redis", callers, results.get(0), results.get(1)));
                 if (floorUnavailable == null) {
-                    LoadHarness.Result floor = LoadHarness.measure(prefix + "-floor-" + callers + "-", callers,
-                            seconds * 500, seconds * 1000, key -> {
-                                byte[][] name = {key.getBytes(StandardCharsets.UTF_8)};
-                                expectOk(redis.fcall("idem_bench_floor_claim", ScriptOutputType.STATUS, name, claimed,
-                                        lease), "a fresh key was not set");
-                                expectOk(redis.fcall("idem_bench_floor_complete", ScriptOutputType.STATUS, name,
-                                        StoreBenchmark.RESULT, ttl), "the completion was not set");
-                            });
-                    floorRows.add(LoadHarness.row("Redis", callers, floor, baseline));
+                    floorRows.add(LoadHarness.row("Redis", callers, results.get(2), results.get(1)));
                 }
             }
             System.out.println();

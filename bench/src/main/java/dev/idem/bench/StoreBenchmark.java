@@ -19,10 +19,12 @@ import java.util.List;
  * A store's claim + complete (a first call) side by side with the least equivalent hand-written work on
  * the same client or pool, at 1, 16 and 64 callers, in one run. PostgreSQL's baseline is
  * {@code INSERT ... ON CONFLICT DO NOTHING} then a fenced {@code UPDATE}; Redis's is {@code SET NX PX}
- * then {@code SET XX}. Prints a Markdown table with ops/s, p50, p99 and the ratio.
+ * then {@code SET XX}. Idem and the baseline take turns in rounds of a second, after a warm-up of the
+ * JIT ({@link LoadHarness}). Prints a Markdown table with ops/s, p50, p99 and the ratio.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar dev.idem.bench.StoreBenchmark [postgres] [redis]
- * [seconds per cell]}. Addresses come from {@code IDEM_TEST_POSTGRES_URL} and {@code IDEM_TEST_REDIS_URL}.
+ * [seconds measured per cell and contender, 8 by default]}. Addresses come from
+ * {@code IDEM_TEST_POSTGRES_URL} and {@code IDEM_TEST_REDIS_URL}.
  */
 public final class StoreBenchmark {
 
@@ -41,7 +43,7 @@ public final class StoreBenchmark {
     /** Runs the stores named in {@code args} (all by default). */
     public static void main(String[] args) throws Exception {
         List<String> stores = new ArrayList<>();
-        long seconds = 5;
+        long seconds = 8;
         for (String arg : args) {
             if (arg.matches("\\d+")) {
                 seconds = Long.parseLong(arg);
@@ -52,25 +54,28 @@ public final class StoreBenchmark {
         if (stores.isEmpty()) {
             stores = List.of("postgres", "redis");
         }
+        LoadHarness.Schedule schedule = LoadHarness.Schedule.ofSeconds(seconds);
         System.out.println(LoadHarness.header());
         for (String store : stores) {
             switch (store) {
                 case "postgres":
-                    postgres(seconds);
+                    postgres(schedule);
                     break;
                 case "redis":
-                    RedisStoreBenchmark.run(seconds);
+                    RedisStoreBenchmark.run(schedule);
                     break;
                 default:
                     throw new IllegalArgumentException("unknown store " + store + "; use postgres or redis");
             }
         }
-        System.out.printf("(%d s per cell after a warm-up of half that; %s %s; %d CPUs)%n", seconds,
+        System.out.printf("(each store warmed up for %d s; then per cell and contender %d rounds of %d ms, taking turns, "
+                + "after %d not counted; %s %s; %d CPUs)%n", LoadHarness.WARM_UP_MILLIS / 1000, schedule.rounds(),
+                schedule.roundMillis(), schedule.warmUpRounds(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors());
     }
 
-    static void postgres(long seconds) throws Exception {
+    static void postgres(LoadHarness.Schedule schedule) throws Exception {
         String url = System.getenv().getOrDefault("IDEM_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
@@ -85,15 +90,16 @@ public final class StoreBenchmark {
             try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("TRUNCATE bench_baseline, bench_records, bench_history, bench_steps");
             }
+            List<LoadHarness.Contender> contenders = List.of(
+                    new LoadHarness.Contender("pg-idem-", key -> claimAndComplete(store, key)),
+                    new LoadHarness.Contender("pg-base-", key -> {
+                        insertIfAbsent(pool, key);
+                        fencedUpdate(pool, key);
+                    }));
+            LoadHarness.warmUp(contenders);
             for (int callers : CALLERS) {
-                LoadHarness.Result idem = LoadHarness.measure("pg-idem-" + callers + "-", callers, seconds * 500,
-                        seconds * 1000, key -> claimAndComplete(store, key));
-                LoadHarness.Result baseline = LoadHarness.measure("pg-base-" + callers + "-", callers, seconds * 500,
-                        seconds * 1000, key -> {
-                            insertIfAbsent(pool, key);
-                            fencedUpdate(pool, key);
-                        });
-                System.out.println(LoadHarness.row("PostgreSQL", callers, idem, baseline));
+                List<LoadHarness.Result> results = LoadHarness.measure(callers, schedule, contenders);
+                System.out.println(LoadHarness.row("PostgreSQL", callers, results.get(0), results.get(1)));
             }
             store.close();
         }
