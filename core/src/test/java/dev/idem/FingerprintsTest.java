@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
@@ -110,33 +111,26 @@ class FingerprintsTest {
 
     /** Removes all whitespace outside string literals, without any JSON library. */
     static String minify(String json) {
-        StringBuilder out = new StringBuilder(json.length());
-        boolean inString = false;
-        boolean escaped = false;
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (inString) {
-                out.append(c);
-                if (escaped) {
-                    escaped = false;
-                } else if (c == '\\') {
-                    escaped = true;
-                } else if (c == '"') {
-                    inString = false;
-                }
-            } else if (c == '"') {
-                inString = true;
-                out.append(c);
-            } else if (!Character.isWhitespace(c)) {
+        return outsideStrings(json, new StringBuilder(json.length()), (out, c) -> {
+            if (!Character.isWhitespace(c)) {
                 out.append(c);
             }
-        }
-        return out.toString();
+        }).toString();
     }
 
     /** Adds whitespace around every structural character outside string literals, without any JSON library. */
     static String loosen(String json) {
-        StringBuilder out = new StringBuilder(json.length() * 2).append("\r\n ");
+        return outsideStrings(json, new StringBuilder(json.length() * 2).append("\r\n "), (out, c) -> {
+            if ("{}[],:".indexOf(c) >= 0) {
+                out.append(" \t").append(c).append("\n    ");
+            } else {
+                out.append(c);
+            }
+        }).append("\n\n").toString();
+    }
+
+    /** Copies the string literals of {@code json} to {@code out} and hands every other character to {@code rewrite}. */
+    private static StringBuilder outsideStrings(String json, StringBuilder out, BiConsumer<StringBuilder, Character> rewrite) {
         boolean inString = false;
         boolean escaped = false;
         for (int i = 0; i < json.length(); i++) {
@@ -153,13 +147,11 @@ class FingerprintsTest {
             } else if (c == '"') {
                 inString = true;
                 out.append(c);
-            } else if ("{}[],:".indexOf(c) >= 0) {
-                out.append(" \t").append(c).append("\n    ");
             } else {
-                out.append(c);
+                rewrite.accept(out, c);
             }
         }
-        return out.append("\n\n").toString();
+        return out;
     }
 
     /** The same document with every object's keys in reverse order, pretty-printed. */
