@@ -146,7 +146,7 @@ final class RedisStoreBenchmark {
         double indexBytes = memoryUsage(redis, keys(redis, prefix + "{*}i:*")) / (double) MEMORY_RECORDS;
         double recordBytes = memoryUsage(redis, records) / (double) MEMORY_RECORDS - StoreBenchmark.RESULT.length;
         System.out.printf(Locale.ROOT, "%nRedis MEMORY USAGE per completed record, without its %d-byte result: %.0f bytes"
-                + " (record %.0f, expiry index entry %.0f; mean over %,d records; %s)%n", StoreBenchmark.RESULT.length,
+                + " (record %.0f, completed index entry %.0f; mean over %,d records; %s)%n", StoreBenchmark.RESULT.length,
                 recordBytes + indexBytes, recordBytes, indexBytes, MEMORY_RECORDS, prefix);
     }
 

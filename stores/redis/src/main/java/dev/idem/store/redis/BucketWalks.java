@@ -131,8 +131,8 @@ final class BucketWalks {
     }
 
     /**
-     * The sizes of the state indexes, summed over the buckets; completed records are the expiry index's
-     * entries that are not failed or released ones. Expired records count until purged.
+     * The sizes of the state indexes and of the completed index, summed over the buckets. Expired records
+     * count until purged.
      */
     Map<RecordState, Long> countByState() {
         String operation = "countByState";
@@ -145,11 +145,11 @@ final class BucketWalks {
             }
             sizes.put(state, perBucket);
         }
-        List<CompletableFuture<Long>> expiring = new ArrayList<>();
+        List<CompletableFuture<Long>> completed = new ArrayList<>();
         for (int bucket = 0; bucket < layout.buckets(); bucket++) {
-            expiring.add(commands.sortedSets().zcard(layout.expiryIndex(bucket)).toCompletableFuture());
+            completed.add(calls.script(commands, scripts.count, new byte[][] {layout.completedIndex(bucket)}));
         }
-        sizes.put(RecordState.COMPLETED, expiring);
+        sizes.put(RecordState.COMPLETED, completed);
         long deadline = calls.deadline();
         Map<RecordState, Long> counts = new EnumMap<>(RecordState.class);
         for (Map.Entry<RecordState, List<CompletableFuture<Long>>> state : sizes.entrySet()) {
@@ -159,7 +159,6 @@ final class BucketWalks {
             }
             counts.put(state.getKey(), count);
         }
-        counts.merge(RecordState.COMPLETED, -(counts.get(RecordState.FAILED) + counts.get(RecordState.RELEASED)), Long::sum);
         counts.values().removeIf(count -> count <= 0);
         return counts;
     }
@@ -220,7 +219,7 @@ final class BucketWalks {
     /**
      * The keys that may match the query, with their update times, scanned in pipelined rounds: for each
      * bucket and state, the newest {@code limit} matching index entries (and any that tie with the last),
-     * and for completed records, which are only in the expiry index, every entry in the time range.
+     * and for completed records, whose index is not in update order, every entry in the time range.
      */
     private List<Candidate> listCandidates(Connector.Commands commands, RecordQuery query, String operation) {
         byte[] highest = Wire.utf8(query.to() == null ? "+inf" : "(" + Wire.ceilMillis(query.to()));

@@ -18,7 +18,9 @@ import java.util.zip.CRC32;
  * idem{7k}v:&lt;key&gt;          the values hash (steps, invocation, large result), only when there are any
  * idem{7k}i:P .. idem{7k}i:D  per-state sorted sets of keys by update time, but none for completed
  * idem{7k}i:due             scheduled keys by next attempt
- * idem{7k}i:exp             completed, failed and released keys by expiry
+ * idem{7k}i:exp             failed and released keys by expiry
+ * idem{7k}i:C               the completed index: the expiry periods (10 s each) that have a list
+ * idem{7k}i:C:&lt;period&gt;      completed keys whose expiry falls in the period, each after its offset in it
  * </pre>
  *
  * <p>Key names are short because Redis keeps one per record: a name under 32 bytes takes 32 bytes of
@@ -31,7 +33,7 @@ final class Layout {
     static final RecordState[] INDEXED_STATES = {RecordState.IN_PROGRESS, RecordState.FAILED, RecordState.RELEASED,
             RecordState.SCHEDULED, RecordState.DEAD};
 
-    static final int INDEX_KEYS = INDEXED_STATES.length + 2;
+    static final int INDEX_KEYS = INDEXED_STATES.length + 3;
     static final int MAX_BUCKETS = 1024;
 
     private final String prefix;
@@ -58,8 +60,9 @@ final class Layout {
             for (int i = 0; i < INDEXED_STATES.length; i++) {
                 keys[i] = Wire.utf8(base + "i:" + Wire.code(INDEXED_STATES[i]));
             }
-            keys[INDEX_KEYS - 2] = Wire.utf8(base + "i:due");
-            keys[INDEX_KEYS - 1] = Wire.utf8(base + "i:exp");
+            keys[INDEX_KEYS - 3] = Wire.utf8(base + "i:due");
+            keys[INDEX_KEYS - 2] = Wire.utf8(base + "i:exp");
+            keys[INDEX_KEYS - 1] = Wire.utf8(base + "i:C");
             indexKeys[bucket] = keys;
         }
     }
@@ -122,19 +125,21 @@ final class Layout {
     }
 
     byte[] dueIndex(int bucket) {
+        return indexKeys[bucket][INDEX_KEYS - 3].clone();
+    }
+
+    /** The index a listing of {@code state} walks: the state's own, or the completed index. */
+    byte[] listIndex(int bucket, RecordState state) {
+        return state == RecordState.COMPLETED ? completedIndex(bucket) : stateIndex(bucket, state);
+    }
+
+    /** The index of failed and released records by expiry. */
+    byte[] expiryIndex(int bucket) {
         return indexKeys[bucket][INDEX_KEYS - 2].clone();
     }
 
-    /**
-     * The index a listing of {@code state} walks: the state's own, or for completed records, which have
-     * none, the expiry index.
-     */
-    byte[] listIndex(int bucket, RecordState state) {
-        return state == RecordState.COMPLETED ? expiryIndex(bucket) : stateIndex(bucket, state);
-    }
-
-    /** The index of completed, failed and released records by expiry. */
-    byte[] expiryIndex(int bucket) {
+    /** The completed index: the sorted set of the expiry periods whose lists hold completed keys. */
+    byte[] completedIndex(int bucket) {
         return indexKeys[bucket][INDEX_KEYS - 1].clone();
     }
 

@@ -33,13 +33,14 @@ final class Scripts {
     final Script requeue;
     final Script cancel;
     final Script purge;
+    final Script count;
     /** The library's name, as in {@code FUNCTION LIST}. */
     final String libraryName;
     /** The library's code, for {@code FUNCTION LOAD}; {@code null} when the store runs scripts only. */
     final String library;
 
     private static final String[] OPERATIONS = {"claim", "complete", "fail", "renew", "step", "due", "find",
-        "history", "list", "requeue", "cancel", "purge"};
+        "history", "list", "requeue", "cancel", "purge", "count"};
 
     /** Stands for the library's name in its code until the digest of the code names it. */
     private static final String NAME = "@IDEM_LIBRARY@";
@@ -72,6 +73,7 @@ final class Scripts {
         requeue = script("requeue", ScriptOutputType.INTEGER);
         cancel = script("cancel", ScriptOutputType.INTEGER);
         purge = script("purge", ScriptOutputType.MULTI);
+        count = script("count", ScriptOutputType.INTEGER);
     }
 
     private String function(String operation) {
@@ -89,6 +91,7 @@ final class Scripts {
             case "find":
             case "history":
             case "list":
+            case "count":
                 return "'no-writes'";
             case "purge":
                 return "'allow-oom'";
@@ -103,7 +106,7 @@ final class Scripts {
     }
 
     List<Script> all() {
-        return List.of(claim, complete, fail, renew, step, due, find, history, list, requeue, cancel, purge);
+        return List.of(claim, complete, fail, renew, step, due, find, history, list, requeue, cancel, purge, count);
     }
 
     private static String sha1(String text) {

@@ -1,5 +1,5 @@
 -- cancel: releases a dead or scheduled record so that no worker runs it; it is kept for the retention.
--- KEYS: record, values, the bucket's 7 indexes.
+-- KEYS: record, values, the bucket's 8 indexes.
 -- ARGV: member, retention ms, node, history entries kept, expiry grace ms.
 -- Reply: 0 done, 1 not found, 2 wrong state.
 local record_key, values_key = KEYS[1], KEYS[2]

@@ -1,6 +1,6 @@
 -- claim: creates the record, takes over an expired lease or a due scheduled record, or answers with the
 -- record's state.
--- KEYS: record, values, the bucket's 7 indexes.
+-- KEYS: record, values, the bucket's 8 indexes.
 -- ARGV: member (the key), fingerprint ('' for none), lease ms, node, original key ('' for none),
 --       history entries kept.
 -- Reply: {1, token, attempt, event, steps} claimed, {2, result} completed, {3, error} failed,
@@ -15,6 +15,7 @@ local old = load_record(record_key)
 if not old or (EXPIRING[old[STATE]] and now >= time_of(old, EXPIRY)) then
   local record, from = old, old and old[STATE]
   if old then
+    if from == 'C' then unindex_completed(indexes[COMPLETED_INDEX], member, time_of(old, EXPIRY)) end
     if old[OWNS_VALUES] then redis.call('DEL', values_key) end
     rebase(record, now, node, old[TOKEN] + 1, 1, fingerprint)
   else

@@ -1,5 +1,5 @@
 -- complete: stores the result of the owner of token; the record expires after the ttl.
--- KEYS: record, values, the bucket's 7 indexes.
+-- KEYS: record, values, the bucket's 8 indexes.
 -- ARGV: member, token, result, ttl ms, elapsed ms, node, history entries kept, expiry grace ms,
 --       largest result kept in the record.
 -- Reply: 1 done, 0 stale token.
@@ -20,5 +20,7 @@ else
   record[RESULT], record[OWNS_VALUES] = false, true
 end
 write(record_key, record, COMPLETED, now, ARGV[6], tonumber(ARGV[7]), keep, tonumber(ARGV[5]))
-reindex(index_keys(KEYS, 3), ARGV[1], 'P', record)
+local indexes = index_keys(KEYS, 3)
+reindex(indexes, ARGV[1], 'P', record)
+index_completed(indexes[COMPLETED_INDEX], ARGV[1], expiry, tonumber(ARGV[8]), now)
 return 1

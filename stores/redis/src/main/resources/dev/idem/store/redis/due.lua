@@ -1,7 +1,7 @@
 -- claimDue: claims up to `wanted` due scheduled records of one bucket, oldest due first, as claim would.
 -- A due-index entry whose record is gone or no longer scheduled is dropped; one whose record cannot be
 -- read is dropped with a warning in the Redis log (find still reports the damage).
--- KEYS: the bucket's 7 indexes.
+-- KEYS: the bucket's 8 indexes.
 -- ARGV: record key prefix, values key prefix, wanted, lease ms, node, history entries kept.
 -- Reply: {{member, token, attempt, due time, fingerprint, invocation, steps}, ...}.
 local indexes, record_prefix, values_prefix = index_keys(KEYS, 1), ARGV[1], ARGV[2]

@@ -1,5 +1,5 @@
 -- fail: applies the failure outcome of the owner of token.
--- KEYS: record, values, the bucket's 7 indexes.
+-- KEYS: record, values, the bucket's 8 indexes.
 -- ARGV: member, token, outcome (R release, F remember, S schedule, D dead), ttl or delay ms,
 --       '1' to replace the invocation, invocation, error, elapsed ms, node, history entries kept,
 --       expiry grace ms.

@@ -1,13 +1,25 @@
 -- purgeExpired: removes up to `wanted` records of one bucket whose expiry has passed, with their history,
--- values and index entries. Index entries left behind by records that Redis already expired are
--- removed too and counted; a record that cannot be read but whose expiry has passed is removed with a
--- warning in the Redis log.
--- KEYS: the bucket's 7 indexes.
+-- values and index entries: failed and released records from the expiry index first, then completed
+-- records from the lists of the periods that have begun, oldest period first. Index entries left behind
+-- by records that Redis already expired are removed too and counted; a record that cannot be read but
+-- whose expiry has passed is removed with a warning in the Redis log.
+-- KEYS: the bucket's 8 indexes.
 -- ARGV: record key prefix, values key prefix, wanted.
--- Reply: {how many were removed, how many expiry entries were examined}.
+-- Reply: {how many were removed, how many index entries were examined}.
 local indexes, record_prefix, values_prefix, wanted = index_keys(KEYS, 1), ARGV[1], ARGV[2], tonumber(ARGV[3])
 local now = now_ms()
-local removed = 0
+local removed, examined = 0, 0
+
+local function remove(member, record_key, ok, record)
+  if not ok then
+    redis.log(redis.LOG_WARNING, 'idem: the expired record ' .. member .. ' cannot be read and is removed: '
+      .. tostring(type(record) == 'table' and record.err or record))
+  end
+  redis.call('UNLINK', record_key, values_prefix .. member)
+  for i = 1, EXPIRY_INDEX do redis.call('ZREM', indexes[i], member) end
+  removed = removed + 1
+end
+
 local expired = redis.call('ZRANGEBYSCORE', indexes[EXPIRY_INDEX], '-inf', now, 'LIMIT', 0, wanted)
 for _, member in ipairs(expired) do
   local record_key = record_prefix .. member
@@ -20,13 +32,49 @@ for _, member in ipairs(expired) do
       if STATE_INDEX[state] then redis.call('ZREM', indexes[STATE_INDEX[state]], member) end
     end
   else
-    if not ok then
-      redis.log(redis.LOG_WARNING, 'idem: the expired record ' .. member .. ' cannot be read and is removed: '
-        .. tostring(type(record) == 'table' and record.err or record))
-    end
-    redis.call('UNLINK', record_key, values_prefix .. member)
-    for i = 1, INDEXES do redis.call('ZREM', indexes[i], member) end
-    removed = removed + 1
+    remove(member, record_key, ok, record)
   end
 end
-return {removed, #expired}
+examined = #expired
+
+-- A completed-index entry that expired at expiry: removes its record, unless the record has since been
+-- claimed afresh (then the entry is merely stale).
+local function purge_completed(entry, start)
+  local offset, member = string.match(entry, '^(%d+):(.*)$')
+  examined = examined + 1
+  if not offset then
+    redis.log(redis.LOG_WARNING, 'idem: the completed-index entry ' .. entry .. ' cannot be read and is dropped')
+    return
+  end
+  local record_key = record_prefix .. member
+  local ok, record = pcall(load_record, record_key)
+  if ok and record and (record[STATE] ~= 'C' or time_of(record, EXPIRY) ~= start + tonumber(offset)) then return end
+  remove(member, record_key, ok, record)
+end
+
+local completed = indexes[COMPLETED_INDEX]
+local current = math.floor(now / PERIOD)
+for _, period in ipairs(redis.call('ZRANGEBYSCORE', completed, '-inf', current)) do
+  if examined >= wanted then break end
+  local list, start = completed_list(completed, period), tonumber(period) * PERIOD
+  if tonumber(period) < current then
+    local entries = redis.call('LRANGE', list, 0, wanted - examined - 1)
+    if #entries > 0 then redis.call('LTRIM', list, #entries, -1) end
+    for _, entry in ipairs(entries) do purge_completed(entry, start) end
+    if redis.call('EXISTS', list) == 0 then redis.call('ZREM', completed, period) end
+  else
+    local entries, purged = redis.call('LRANGE', list, 0, -1), false
+    for i, entry in ipairs(entries) do
+      if examined >= wanted then break end
+      local offset = tonumber(string.match(entry, '^(%d+):'))
+      if not offset or start + offset <= now then
+        purge_completed(entry, start)
+        redis.call('LSET', list, i - 1, '')
+        purged = true
+      end
+    end
+    if purged then redis.call('LREM', list, 0, '') end
+    if #entries == 0 then redis.call('ZREM', completed, period) end
+  end
+end
+return {removed, examined}

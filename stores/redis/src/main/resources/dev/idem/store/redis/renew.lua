@@ -1,5 +1,5 @@
 -- renew: extends the lease of the owner of token to now + lease.
--- KEYS: record, values, the bucket's 7 indexes.
+-- KEYS: record, values, the bucket's 8 indexes.
 -- ARGV: member, token, lease ms.
 -- Reply: 1 done, 0 stale token.
 local record_key = KEYS[1]

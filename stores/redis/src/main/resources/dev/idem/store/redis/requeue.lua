@@ -1,5 +1,5 @@
 -- requeue: makes a dead or scheduled record due now, with a fresh attempt count.
--- KEYS: record, values, the bucket's 7 indexes.
+-- KEYS: record, values, the bucket's 8 indexes.
 -- ARGV: member, node, history entries kept.
 -- Reply: 0 done, 1 not found, 2 wrong state.
 local record_key = KEYS[1]

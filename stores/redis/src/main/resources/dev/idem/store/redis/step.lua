@@ -1,5 +1,5 @@
 -- saveStep: saves (or overwrites) a step's value for the owner of token.
--- KEYS: record, values, the bucket's 7 indexes.
+-- KEYS: record, values, the bucket's 8 indexes.
 -- ARGV: member, token, step name, value, node, history entries kept.
 -- Reply: 1 done, 0 stale token.
 local record_key, values_key = KEYS[1], KEYS[2]

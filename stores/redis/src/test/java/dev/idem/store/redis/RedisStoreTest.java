@@ -336,15 +336,135 @@ class RedisStoreTest {
             assertThat(noGrace.find(gone)).isEmpty();
             assertThat(noGrace.list(new RecordQuery(RecordState.COMPLETED, null, null, "ttl:", 10)))
                     .extracting(IdempotencyRecord::key).containsExactly(graced);
-            String expiryIndex = Wire.string(layout.indexKeys(layout.bucket(gone))[Layout.INDEX_KEYS - 1]);
-            assertThat(redis.commands().zscore(expiryIndex, gone)).isNotNull();
+            String completedIndex = Wire.string(layout.completedIndex(layout.bucket(gone)));
+            assertThat(completedMembers(completedIndex)).contains(gone);
 
             assertThat(noGrace.purgeExpired(1000)).isGreaterThanOrEqualTo(1);
-            assertThat(redis.commands().zscore(expiryIndex, gone)).isNull();
+            assertThat(completedMembers(completedIndex)).doesNotContain(gone);
             assertThat(noGrace.claim(new ClaimRequest(gone, null, LEASE, "n", null)))
                     .isInstanceOfSatisfying(ClaimResult.Claimed.class, claimed -> assertThat(claimed.token()).isEqualTo(1));
         } finally {
             redis.deleteKeys(prefix);
+        }
+    }
+
+    /** The members in the lists of a completed index, as many times as they are there. */
+    private static List<String> completedMembers(String completedIndex) {
+        List<String> members = new ArrayList<>();
+        for (String period : redis.commands().zrange(completedIndex, 0, -1)) {
+            for (String entry : redis.commands().lrange(completedIndex + ":" + period, 0, -1)) {
+                members.add(entry.substring(entry.indexOf(':') + 1));
+            }
+        }
+        return members;
+    }
+
+    @Test
+    void aCompletedRecordIsOneEntryInTheListOfItsExpiryPeriodWhichOutlivesIt() {
+        String key = "completed:layout";
+        store.complete(new Completion(key, claim(store, key, null, "n").token(), bytes("1"), TTL, Duration.ZERO, "n"));
+        long expiry = store.find(key).orElseThrow().expiresAt().toEpochMilli();
+        String completedIndex = Wire.string(LAYOUT.completedIndex(LAYOUT.bucket(key)));
+        String list = completedIndex + ":" + expiry / 10_000;
+
+        assertThat(redis.commands().lrange(list, 0, -1)).contains(expiry % 10_000 + ":" + key);
+        assertThat(redis.commands().zscore(completedIndex, Long.toString(expiry / 10_000))).isEqualTo(expiry / 10_000);
+        long recordTtl = redis.commands().pttl(recordKey(key));
+        long listTtl = redis.commands().pttl(list);
+        assertThat(listTtl).isGreaterThanOrEqualTo(recordTtl).isLessThanOrEqualTo(recordTtl + 10_000);
+        assertThat(redis.commands().pttl(completedIndex)).isGreaterThanOrEqualTo(listTtl - 1_000);
+    }
+
+    @Test
+    void aCompletedRecordClaimedAfreshLeavesItsListAndIsCountedOnce() {
+        String prefix = TestRedis.uniquePrefix("afresh");
+        Layout layout = new Layout(prefix, RedisStore.DEFAULT_BUCKETS);
+        try (RedisStore own = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).build()) {
+            String key = "afresh:1";
+            own.complete(new Completion(key, claim(own, key, null, "n").token(), bytes("1"), Duration.ofMillis(100),
+                    Duration.ZERO, "n"));
+            String completedIndex = Wire.string(layout.completedIndex(layout.bucket(key)));
+            assertThat(completedMembers(completedIndex)).containsExactly(key);
+            redis.elapse(Duration.ofMillis(150));
+
+            ClaimResult.Claimed afresh = claim(own, key, null, "n");
+            assertThat(afresh.token()).isEqualTo(2);
+            assertThat(completedMembers(completedIndex)).isEmpty();
+            assertThat(own.countByState()).containsExactly(Map.entry(RecordState.IN_PROGRESS, 1L));
+
+            own.complete(new Completion(key, afresh.token(), bytes("2"), TTL, Duration.ZERO, "n"));
+            assertThat(completedMembers(completedIndex)).containsExactly(key);
+            assertThat(own.countByState()).containsExactly(Map.entry(RecordState.COMPLETED, 1L));
+            assertThat(own.purgeExpired(100)).isZero();
+            assertThat(own.list(new RecordQuery(RecordState.COMPLETED, null, null, null, 10)))
+                    .extracting(IdempotencyRecord::key).containsExactly(key);
+        } finally {
+            redis.deleteKeys(prefix);
+        }
+    }
+
+    @Test
+    void purgeEmptiesWholeExpiredPeriodsAndTheExpiredPartOfTheCurrentOneInBatches() {
+        String prefix = TestRedis.uniquePrefix("periods");
+        Layout layout = new Layout(prefix, 1);
+        try (RedisStore own = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).buckets(1).build()) {
+            long now = redis.timeMillis();
+            if (10_000 - now % 10_000 < 2_000) {
+                redis.elapse(Duration.ofMillis(10_000 - now % 10_000));
+                now = redis.timeMillis();
+            }
+            long boundary = (now / 10_000 + 1) * 10_000;
+            Duration beforeBoundary = Duration.ofMillis(boundary - now - 1_000);
+            completeAll(own, "past:", 30, beforeBoundary);
+            completeAll(own, "kept:", 5, TTL);
+            redis.elapse(Duration.ofMillis(boundary - redis.timeMillis() + 100));
+            completeAll(own, "current:", 20, Duration.ofMillis(50));
+            completeAll(own, "current-kept:", 5, TTL);
+            redis.elapse(Duration.ofMillis(100));
+            String completedIndex = Wire.string(layout.completedIndex(0));
+            assertThat(redis.commands().zrange(completedIndex, 0, -1)).contains(Long.toString(boundary / 10_000 - 1),
+                    Long.toString(boundary / 10_000));
+            assertThat(own.countByState()).containsExactly(Map.entry(RecordState.COMPLETED, 60L));
+
+            assertThat(own.purgeExpired(7)).isEqualTo(7);
+            assertThat(own.purgeExpired(1_000)).isEqualTo(43);
+            assertThat(own.purgeExpired(1_000)).isZero();
+
+            assertThat(own.countByState()).containsExactly(Map.entry(RecordState.COMPLETED, 10L));
+            assertThat(completedMembers(completedIndex)).hasSize(10).allMatch(member -> member.contains("kept:"));
+            assertThat(redis.commands().zrange(completedIndex, 0, -1)).doesNotContain(Long.toString(boundary / 10_000 - 1));
+            assertThat(redis.commands().exists(completedIndex + ":" + (boundary / 10_000 - 1))).isZero();
+            assertThat(own.list(new RecordQuery(RecordState.COMPLETED, null, null, null, 100))).hasSize(10);
+            assertThat(own.find("past:0")).isEmpty();
+            assertThat(own.find("current:0")).isEmpty();
+        } finally {
+            redis.deleteKeys(prefix);
+        }
+    }
+
+    @Test
+    void listingCompletedRecordsPagesThroughListsLongerThanOneScanAcrossPeriods() {
+        String prefix = TestRedis.uniquePrefix("pages");
+        try (RedisStore own = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).buckets(1).build()) {
+            Duration later = TTL.plusSeconds(20);
+            completeAll(own, "needle:a", 1, TTL);
+            completeAll(own, "bulk:a", 1_200, TTL);
+            completeAll(own, "needle:b", 1, TTL);
+            completeAll(own, "bulk:b", 1_200, later);
+            completeAll(own, "needle:c", 1, later);
+
+            assertThat(own.list(new RecordQuery(RecordState.COMPLETED, null, null, "needle:", 10)))
+                    .extracting(IdempotencyRecord::key).containsExactlyInAnyOrder("needle:a0", "needle:b0", "needle:c0");
+            assertThat(own.countByState()).containsExactly(Map.entry(RecordState.COMPLETED, 2_403L));
+        } finally {
+            redis.deleteKeys(prefix);
+        }
+    }
+
+    private static void completeAll(IdempotencyStore on, String prefix, int count, Duration ttl) {
+        for (int i = 0; i < count; i++) {
+            String key = prefix + i;
+            on.complete(new Completion(key, claim(on, key, null, "n").token(), bytes("1"), ttl, Duration.ZERO, "n"));
         }
     }
 
