@@ -133,11 +133,6 @@ final class Layout {
         return state == RecordState.COMPLETED ? completedIndex(bucket) : stateIndex(bucket, state);
     }
 
-    /** The index of failed and released records by expiry. */
-    byte[] expiryIndex(int bucket) {
-        return indexKeys[bucket][INDEX_KEYS - 2].clone();
-    }
-
     /** The completed index: the sorted set of the expiry periods whose lists hold completed keys. */
     byte[] completedIndex(int bucket) {
         return indexKeys[bucket][INDEX_KEYS - 1].clone();
