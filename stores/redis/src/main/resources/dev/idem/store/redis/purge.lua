@@ -52,29 +52,33 @@ local function purge_completed(entry, start)
   remove(member, record_key, ok, record)
 end
 
+-- Each period's list is read from the head, a page at a time, and only as far as needed: entries whose
+-- expiry has passed are purged, the leading ones then trimmed off, any others blanked and removed.
 local completed = indexes[COMPLETED_INDEX]
-local current = math.floor(now / PERIOD)
-for _, period in ipairs(redis.call('ZRANGEBYSCORE', completed, '-inf', current)) do
+for _, period in ipairs(redis.call('ZRANGEBYSCORE', completed, '-inf', math.floor(now / PERIOD))) do
   if examined >= wanted then break end
   local list, start = completed_list(completed, period), tonumber(period) * PERIOD
-  if tonumber(period) < current then
-    local entries = redis.call('LRANGE', list, 0, wanted - examined - 1)
-    if #entries > 0 then redis.call('LTRIM', list, #entries, -1) end
-    for _, entry in ipairs(entries) do purge_completed(entry, start) end
-    if redis.call('EXISTS', list) == 0 then redis.call('ZREM', completed, period) end
-  else
-    local entries, purged = redis.call('LRANGE', list, 0, -1), false
-    for i, entry in ipairs(entries) do
+  local position, head, blanked = 0, 0, false
+  while examined < wanted do
+    local entries = redis.call('LRANGE', list, position, position + 999)
+    for _, entry in ipairs(entries) do
       if examined >= wanted then break end
       local offset = tonumber(string.match(entry, '^(%d+):'))
       if not offset or start + offset <= now then
         purge_completed(entry, start)
-        redis.call('LSET', list, i - 1, '')
-        purged = true
+        if head == position then
+          head = head + 1
+        else
+          redis.call('LSET', list, position, '')
+          blanked = true
+        end
       end
+      position = position + 1
     end
-    if purged then redis.call('LREM', list, 0, '') end
-    if #entries == 0 then redis.call('ZREM', completed, period) end
+    if #entries < 1000 then break end
   end
+  if head > 0 then redis.call('LTRIM', list, head, -1) end
+  if blanked then redis.call('LREM', list, 0, '') end
+  if redis.call('EXISTS', list) == 0 then redis.call('ZREM', completed, period) end
 end
 return {removed, examined}

@@ -418,25 +418,34 @@ class RedisStoreTest {
             completeAll(own, "past:", 30, beforeBoundary);
             completeAll(own, "kept:", 5, TTL);
             redis.elapse(Duration.ofMillis(boundary - redis.timeMillis() + 100));
-            completeAll(own, "current:", 20, Duration.ofMillis(50));
+            for (int i = 0; i < 20; i++) {
+                completeAll(own, "current:" + i + "-", 1, Duration.ofMillis(50));
+                if (i % 4 == 1) {
+                    completeAll(own, "current-later:" + i + "-", 1, Duration.ofSeconds(5));
+                }
+            }
             completeAll(own, "current-kept:", 5, TTL);
             redis.elapse(Duration.ofMillis(100));
             String completedIndex = Wire.string(layout.completedIndex(0));
             assertThat(redis.commands().zrange(completedIndex, 0, -1)).contains(Long.toString(boundary / 10_000 - 1),
                     Long.toString(boundary / 10_000));
-            assertThat(own.countByState()).containsExactly(Map.entry(RecordState.COMPLETED, 60L));
+            assertThat(own.countByState()).containsExactly(Map.entry(RecordState.COMPLETED, 65L));
 
             assertThat(own.purgeExpired(7)).isEqualTo(7);
             assertThat(own.purgeExpired(1_000)).isEqualTo(43);
             assertThat(own.purgeExpired(1_000)).isZero();
 
-            assertThat(own.countByState()).containsExactly(Map.entry(RecordState.COMPLETED, 10L));
-            assertThat(completedMembers(completedIndex)).hasSize(10).allMatch(member -> member.contains("kept:"));
+            assertThat(own.countByState()).containsExactly(Map.entry(RecordState.COMPLETED, 15L));
+            assertThat(completedMembers(completedIndex)).hasSize(15)
+                    .allMatch(member -> member.contains("kept:") || member.contains("later:"));
+            assertThat(redis.commands().lrange(completedIndex + ":" + boundary / 10_000, 0, -1)).hasSize(5)
+                    .allMatch(entry -> entry.contains(":current-later:"));
             assertThat(redis.commands().zrange(completedIndex, 0, -1)).doesNotContain(Long.toString(boundary / 10_000 - 1));
             assertThat(redis.commands().exists(completedIndex + ":" + (boundary / 10_000 - 1))).isZero();
-            assertThat(own.list(new RecordQuery(RecordState.COMPLETED, null, null, null, 100))).hasSize(10);
+            assertThat(own.list(new RecordQuery(RecordState.COMPLETED, null, null, null, 100))).hasSize(15);
             assertThat(own.find("past:0")).isEmpty();
-            assertThat(own.find("current:0")).isEmpty();
+            assertThat(own.find("current:5-0")).isEmpty();
+            assertThat(own.find("current-later:5-0")).isPresent();
         } finally {
             redis.deleteKeys(prefix);
         }
