@@ -142,14 +142,17 @@ public final class AgentEngine implements Dispatcher {
 
     /**
      * The application is making woven calls, so it has started: its log records are released on a thread
-     * of their own, which keeps the cost of setting up logging off this call.
+     * of their own, which keeps the cost of setting up logging off this call. Not a daemon: an application
+     * that returns from {@code main} right after its first call waits for the records, instead of
+     * exiting while they are written, when {@code java.util.logging}'s own exit hook could close its
+     * handlers under them.
      */
     private void releaseLogsSoon() {
         if (!releaseStarted.compareAndSet(false, true)) {
             return;
         }
         Thread releaser = new Thread(this::releaseLogs, "idem-agent-release-logs");
-        releaser.setDaemon(true);
+        releaser.setDaemon(false);
         releaser.start();
     }
 
