@@ -76,7 +76,7 @@ public final class AgentStartupBenchmark {
                 configuration.times.add(configuration.run(java, application));
             }
         }
-        System.out.println(application.name + ": " + configurations.get(0).lastOutput);
+        System.out.println(application.name() + ": " + configurations.get(0).lastOutput);
         Configuration baseline = configurations.get(0);
         System.out.printf("%-28s %10s %10s %12s %18s %8s %15s %8s %12s%n", "configuration", "median ms", "p90 ms",
                 "overhead ms", "95% interval", "ratio", "first call ms", "CPU ms", "CPU overhead");
@@ -119,16 +119,7 @@ public final class AgentStartupBenchmark {
     }
 
     /** An application to start: its name, class path and main class. */
-    private static final class Application {
-        final String name;
-        final String classpath;
-        final String mainClass;
-
-        private Application(String name, String classpath, String mainClass) {
-            this.name = name;
-            this.classpath = classpath;
-            this.mainClass = mainClass;
-        }
+    private record Application(String name, String classpath, String mainClass) {
 
         static Application named(String name) throws Exception {
             if (name.equals("classes")) {
@@ -173,7 +164,7 @@ public final class AgentStartupBenchmark {
             List<String> command = new ArrayList<>();
             command.add(java);
             command.addAll(jvmOptions);
-            command.addAll(List.of("-cp", application.classpath, application.mainClass));
+            command.addAll(List.of("-cp", application.classpath(), application.mainClass()));
             long start = System.nanoTime();
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes());
