@@ -48,10 +48,10 @@ import javax.sql.DataSource;
  * writes the history row with the transition; times come from the database's clock; writes after a
  * claim are fenced by the token. Every connection and statement has a timeout, so that a database that
  * is down or cut off fails a call with {@link dev.idem.annotation.IdempotencyStoreUnavailableException}
- * in bounded time; the pool reconnects by itself when it is back. On PostgreSQL, completions that arrive
- * while another is being written are written together in one statement (as a database groups commits),
- * so that many threads completing at once cost fewer round trips and commits; a lone completion is
- * written at once.
+ * in bounded time; the pool reconnects by itself when it is back. On PostgreSQL, claims (their insert-only
+ * statement) and completions that arrive while others of their kind are being written are written together
+ * in one statement (as a database groups commits), each still its own transition with its own answer, so
+ * that many threads at once cost fewer round trips and commits; a lone call is written at once.
  *
  * <p>Thread-safe. {@link #close()} closes the pool the store owns, never an application's
  * {@code DataSource}.
@@ -74,9 +74,26 @@ public final class JdbcStore implements IdempotencyStore {
     public static final int PURGE_BATCH = 100;
     /**
      * The most completions written in one statement on PostgreSQL: completions that callers make while
-     * another is being written are written together, up to this many, each still fenced by its own token.
+     * others are being written are written together, up to this many, each still fenced by its own token.
      */
     public static final int MAX_COMPLETION_GROUP = 32;
+    /**
+     * The most claims inserted by one statement on PostgreSQL: claims that callers make while others are
+     * being written insert their records together, up to this many, each still its own claim with its own
+     * answer.
+     */
+    public static final int MAX_CLAIM_GROUP = 32;
+    /**
+     * How many claim statements one store has in flight on PostgreSQL at most. A claim that finds none in
+     * flight is written at once; one that finds some queues, and a further statement goes in flight, up to
+     * this many, only for a group of queued claims.
+     */
+    public static final int CLAIM_GROUPS_IN_FLIGHT = 3;
+    /**
+     * How many completion statements one store has in flight on PostgreSQL at most: one, so that completions
+     * made meanwhile wait for it and go together, which keeps the groups of a job worker's few threads large.
+     */
+    public static final int COMPLETION_GROUPS_IN_FLIGHT = 1;
 
     private static final int MAX_TEXT_LENGTH = 255;
     private static final int MAX_ORIGINAL_KEY_LENGTH = 16_000;
@@ -85,8 +102,12 @@ public final class JdbcStore implements IdempotencyStore {
     private final Schema schema;
     private final Queries queries;
     private final Operations operations;
+    /** On PostgreSQL, its operations; {@code null} on the others. */
+    private final PostgresOperations postgres;
+    /** Claims made at the same time, their insert-only claims in one statement; {@code null} where not supported. */
+    private final GroupedWrites<ClaimRequest, ClaimResult> claims;
     /** Completions made at the same time, written in one statement; {@code null} where not supported. */
-    private final GroupedWrites<Completion> completions;
+    private final GroupedWrites<Completion, Boolean> completions;
 
     private JdbcStore(Database database, Schema schema) {
         this.database = database;
@@ -94,11 +115,16 @@ public final class JdbcStore implements IdempotencyStore {
         this.queries = new Queries(database, schema);
         if (schema.dialect == JdbcDialect.POSTGRESQL) {
             PostgresOperations postgres = new PostgresOperations(database, queries, schema);
+            this.postgres = postgres;
             this.operations = postgres;
-            this.completions = new GroupedWrites<>(MAX_COMPLETION_GROUP, Completion::key,
+            this.claims = new GroupedWrites<>(MAX_CLAIM_GROUP, CLAIM_GROUPS_IN_FLIGHT, ClaimRequest::key,
+                    group -> database.call(group.get(0).key(), connection -> postgres.claimAllNew(connection, group)));
+            this.completions = new GroupedWrites<>(MAX_COMPLETION_GROUP, COMPLETION_GROUPS_IN_FLIGHT, Completion::key,
                     group -> database.call(group.get(0).key(), connection -> postgres.completeAll(connection, group)));
         } else {
+            this.postgres = null;
             this.operations = new TransactionalOperations(database, queries, schema);
+            this.claims = null;
             this.completions = null;
         }
     }
@@ -136,6 +162,11 @@ public final class JdbcStore implements IdempotencyStore {
         requireText(request.fingerprint(), "fingerprint", MAX_TEXT_LENGTH);
         requireText(request.originalKey(), "original key", MAX_ORIGINAL_KEY_LENGTH);
         requireDuration(request.lease(), "lease", false);
+        if (claims != null) {
+            ClaimResult newOrAnswered = claims.submit(request);
+            return newOrAnswered != null ? newOrAnswered
+                    : database.call(request.key(), connection -> postgres.claimExisting(connection, request));
+        }
         return database.call(request.key(), connection -> operations.claim(connection, request));
     }
 

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * data-modifying CTEs change the record, its steps and its history together. A claim first only inserts
  * (a new key, the common case, and a duplicate, which it answers from the row it finds); a key whose record
  * may be taken over runs the full claim statement next. A claim that takes over a record with saved steps
- * reads them with another statement. Thread-safe.
+ * reads them with another statement. The insert-only claim and the completion also have a form that
+ * writes a group of calls in one statement ({@link #claimAllNew}, {@link #completeAll}). Thread-safe.
  */
 final class PostgresOperations implements Operations {
 
@@ -38,9 +41,24 @@ final class PostgresOperations implements Operations {
     private static final String AUDITED = "record_key, audit_seq, last_event, state, attempt, token, updated_at, "
             + "fingerprint, has_steps";
 
-    /** One completion of a group: key, token, result, time to live and elapsed time in microseconds, node. */
-    private static final String COMPLETION_ROW = "(CAST(? AS VARCHAR(255)), CAST(? AS BIGINT), CAST(? AS BYTEA), "
-            + "CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS VARCHAR(255)))";
+    /** One claim of a group: key, original key, fingerprint, node and lease in microseconds. */
+    private static final String CLAIM_ROW = "(CAST(? AS VARCHAR(255)), CAST(? AS TEXT), CAST(? AS VARCHAR(255)), "
+            + "CAST(? AS VARCHAR(255)), CAST(? AS BIGINT))";
+
+    /**
+     * One completion of a group, a CTE named {@code #NAME}: a fenced update of one record, found by its key
+     * alone. Binds result, time to live in microseconds, key, token, node and elapsed microseconds.
+     */
+    private static final String COMPLETION = """
+            #NAME AS (
+                UPDATE {records} r SET state = 'COMPLETED', last_event = 'COMPLETED', result = CAST(? AS BYTEA),
+                    error_type = NULL, error_message = NULL, invocation = NULL, has_steps = FALSE, lease_until = NULL,
+                    next_attempt_at = NULL, expires_at = now() + CAST(? AS BIGINT) * INTERVAL '1 microsecond',
+                    updated_at = now(), audit_seq = r.audit_seq + 1
+                WHERE r.record_key = CAST(? AS VARCHAR(255)) AND r.token = CAST(? AS BIGINT) AND r.state = 'IN_PROGRESS'
+                RETURNING r.record_key, r.audit_seq, r.last_event, r.state, r.attempt, r.token, r.updated_at,
+                    r.fingerprint, CAST(? AS VARCHAR(255)) AS node, CAST(? AS BIGINT) AS elapsed_micros
+            )""";
 
     /** Whether the record {@code r} has expired, so that a claim starts it afresh. */
     private static final String EXPIRED = "(r.state IN ('COMPLETED', 'FAILED', 'RELEASED') AND r.expires_at <= now())";
@@ -72,6 +90,7 @@ final class PostgresOperations implements Operations {
     private final String claim;
     private final String complete;
     private final Map<Integer, String> completeGroups = new ConcurrentHashMap<>();
+    private final Map<Integer, String> claimNewGroups = new ConcurrentHashMap<>();
     private final String fail;
     private final String saveStep;
     private final Map<Integer, String> claimsDue = new ConcurrentHashMap<>();
@@ -223,35 +242,72 @@ final class PostgresOperations implements Operations {
     }
 
     /**
-     * The completion of {@code size} calls in one statement, their values as a {@code VALUES} list of that
-     * many rows: the planner then knows the group's size whether or not it sees the values, so it keeps
-     * one plan per size instead of planning every group again (planning costs more than the writes). Binds
-     * key, token, result, time to live, elapsed time and node of each completion in turn.
+     * The insert-only claim of {@code size} keys in one statement, as {@link #claimNew} claims one; their
+     * values as a {@code VALUES} list of that many rows, one statement text per size. Records that were
+     * there are read one by one by key ({@code LATERAL ... OFFSET 0}), so that the plan PostgreSQL keeps
+     * reads the primary key whatever the table's size when it was made (see {@link #completeGroup}). Rows
+     * are inserted in key order, so that two groups that wait for each other's keys take them in the same
+     * order and cannot deadlock. Binds key, original key, fingerprint, node and lease of each claim.
      */
-    private String completeGroup(int size) {
-        return completeGroups.computeIfAbsent(size, rows -> schema.expand("""
-                WITH done (record_key, token, result, ttl_micros, elapsed_micros, node) AS (
+    String claimNewGroup(int size) {
+        return claimNewGroups.computeIfAbsent(size, rows -> schema.expand("""
+                WITH req (record_key, original_key, fingerprint, owner_node, lease_micros) AS (
                     VALUES #ROWS
                 ), up AS (
-                    UPDATE {records} r SET state = 'COMPLETED', last_event = 'COMPLETED', result = done.result,
-                        error_type = NULL, error_message = NULL, invocation = NULL, has_steps = FALSE,
-                        lease_until = NULL, next_attempt_at = NULL,
-                        expires_at = now() + done.ttl_micros * INTERVAL '1 microsecond', updated_at = now(),
-                        audit_seq = r.audit_seq + 1
-                    FROM done
-                    WHERE r.record_key = done.record_key AND r.token = done.token AND r.state = 'IN_PROGRESS'
-                    RETURNING r.record_key, r.audit_seq, r.last_event, r.state, r.attempt, r.token, r.updated_at,
-                        r.fingerprint, done.node, done.elapsed_micros
+                    INSERT INTO {records} AS r (record_key, original_key, state, last_event, fingerprint, token,
+                        attempt, owner_node, created_at, updated_at, lease_until, has_steps, audit_seq)
+                    SELECT record_key, original_key, 'IN_PROGRESS', 'CLAIMED', fingerprint, 1, 1, owner_node, now(),
+                        now(), now() + lease_micros * INTERVAL '1 microsecond', FALSE, 1
+                    FROM req ORDER BY record_key COLLATE "C"
+                    ON CONFLICT (record_key) DO NOTHING
+                    RETURNING #RETURNED
                 ), steps_gone AS (
                     DELETE FROM {steps} s USING up WHERE s.record_key = up.record_key
                 ), audit AS (
                     INSERT INTO {history} (#HISTORY)
-                    SELECT record_key, audit_seq, last_event, state, attempt, token, node, updated_at, elapsed_micros,
+                    SELECT record_key, audit_seq, last_event, state, attempt, token, owner_node, updated_at, NULL,
                         NULL, NULL, fingerprint, NULL FROM up
                 )
-                SELECT record_key FROM up
-                """.replace("#ROWS", String.join(", ", Collections.nCopies(rows, COMPLETION_ROW)))
+                #CLAIMED
+                UNION ALL
+                SELECT FALSE, now(), #COLUMNS FROM req
+                    CROSS JOIN LATERAL (SELECT * FROM {records} WHERE record_key = req.record_key OFFSET 0) r
+                WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.record_key = req.record_key)
+                """.replace("#ROWS", String.join(", ", Collections.nCopies(rows, CLAIM_ROW)))
+                .replace("#RETURNED", RETURNED).replace("#CLAIMED", CLAIMED).replace("#COLUMNS", Queries.qualified("r"))
                 .replace("#HISTORY", Schema.HISTORY_COLUMNS)));
+    }
+
+    /**
+     * The completion of {@code size} calls in one statement: one update per call, each finding its record by
+     * its key alone, so that the plan PostgreSQL keeps reads the primary key whatever the table's size was
+     * when it was made. (Joined to a list of values, a plan made while the table was small, or had no
+     * statistics, scans the table; kept, it scanned the whole table at every group once it had grown.)
+     * One statement text per group size, planned a few times per connection and then kept. Binds the
+     * parameters of {@link #COMPLETION} for each completion in turn.
+     */
+    String completeGroup(int size) {
+        return completeGroups.computeIfAbsent(size, rows -> {
+            StringBuilder updates = new StringBuilder("WITH ");
+            List<String> updated = new ArrayList<>();
+            for (int row = 1; row <= rows; row++) {
+                updates.append(COMPLETION.replace("#NAME", "done" + row)).append(",\n");
+                updated.add("SELECT * FROM done" + row);
+            }
+            return schema.expand(updates + """
+                    up AS (
+                        #UPDATED
+                    ), steps_gone AS (
+                        DELETE FROM {steps} s USING up WHERE s.record_key = up.record_key
+                    ), audit AS (
+                        INSERT INTO {history} (#HISTORY)
+                        SELECT record_key, audit_seq, last_event, state, attempt, token, node, updated_at, elapsed_micros,
+                            NULL, NULL, fingerprint, NULL FROM up
+                    )
+                    SELECT record_key FROM up
+                    """.replace("#UPDATED", String.join(" UNION ALL ", updated))
+                    .replace("#HISTORY", Schema.HISTORY_COLUMNS));
+        });
     }
 
     /**
@@ -295,9 +351,52 @@ final class PostgresOperations implements Operations {
     @Override
     public ClaimResult claim(Connection connection, ClaimRequest request) throws SQLException {
         ClaimResult newOrAnswered = claimNew(connection, request);
-        if (newOrAnswered != null) {
-            return newOrAnswered;
+        return newOrAnswered != null ? newOrAnswered : claimExisting(connection, request);
+    }
+
+    /**
+     * The insert-only claims of several keys, distinct, in one statement: for each, in order, the claim of a
+     * new key or the answer of a record that cannot be taken, or {@code null} where {@link #claimExisting}
+     * is to decide.
+     */
+    List<ClaimResult> claimAllNew(Connection connection, List<ClaimRequest> requests) throws SQLException {
+        if (requests.size() == 1) {
+            return Collections.singletonList(claimNew(connection, requests.get(0)));
         }
+        Map<String, ClaimResult> answers = new HashMap<>();
+        Map<String, ClaimRequest> byKey = new HashMap<>();
+        try (PreparedStatement statement = database.prepare(connection, claimNewGroup(requests.size()))) {
+            int index = 1;
+            for (ClaimRequest request : requests) {
+                byKey.put(request.key(), request);
+                statement.setString(index++, request.key());
+                statement.setString(index++, request.originalKey());
+                statement.setString(index++, request.fingerprint());
+                statement.setString(index++, request.node());
+                statement.setLong(index++, Micros.of(request.lease()));
+            }
+            try (ResultSet answered = statement.executeQuery()) {
+                while (answered.next()) {
+                    StoredRecord record = StoredRecord.read(answered, schema.dialect, schema.records);
+                    ClaimRequest request = byKey.get(answered.getString("record_key"));
+                    answers.put(request.key(), answered.getBoolean("claimed")
+                            ? new ClaimResult.Claimed(record.token(), record.attempt(), Map.of(), record.lastEvent())
+                            : record.answer(request, schema.dialect.readInstant(answered, "db_now")));
+                }
+            }
+        }
+        List<ClaimResult> inOrder = new ArrayList<>(requests.size());
+        for (ClaimRequest request : requests) {
+            inOrder.add(answers.get(request.key()));
+        }
+        return inOrder;
+    }
+
+    /**
+     * The claim of a key whose insert-only claim did not decide: the record may be taken over, or was
+     * inserted after that statement's snapshot.
+     */
+    ClaimResult claimExisting(Connection connection, ClaimRequest request) throws SQLException {
         for (int round = 1; round <= CLAIM_ROUNDS; round++) {
             try (PreparedStatement statement = database.prepare(connection, claim)) {
                 bindClaim(statement, request);
@@ -372,33 +471,36 @@ final class PostgresOperations implements Operations {
     }
 
     /**
-     * Completes several calls, of distinct keys, in one statement; answers, in order, whether each was
+     * Completes several calls, of distinct keys, in one statement, in key order (so that two groups that wait
+     * for each other's records lock them in the same order); answers, in the given order, whether each was
      * completed (a stale token is not).
      */
-    boolean[] completeAll(Connection connection, List<Completion> completions) throws SQLException {
+    List<Boolean> completeAll(Connection connection, List<Completion> completions) throws SQLException {
         if (completions.size() == 1) {
-            return new boolean[] {complete(connection, completions.get(0))};
+            return List.of(complete(connection, completions.get(0)));
         }
         Set<String> completed = new HashSet<>();
+        List<Completion> inKeyOrder = new ArrayList<>(completions);
+        inKeyOrder.sort(Comparator.comparing(Completion::key));
         try (PreparedStatement statement = database.prepare(connection, completeGroup(completions.size()))) {
             int index = 1;
-            for (Completion completion : completions) {
-                statement.setString(index++, completion.key());
-                statement.setLong(index++, completion.token());
+            for (Completion completion : inKeyOrder) {
                 statement.setBytes(index++, completion.result());
                 statement.setLong(index++, Micros.of(completion.ttl()));
-                Micros.bind(statement, index++, completion.elapsed());
+                statement.setString(index++, completion.key());
+                statement.setLong(index++, completion.token());
                 statement.setString(index++, completion.node());
+                Micros.bind(statement, index++, completion.elapsed());
             }
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    completed.add(rows.getString(1));
+            try (ResultSet written = statement.executeQuery()) {
+                while (written.next()) {
+                    completed.add(written.getString(1));
                 }
             }
         }
-        boolean[] made = new boolean[completions.size()];
-        for (int i = 0; i < made.length; i++) {
-            made[i] = completed.contains(completions.get(i).key());
+        List<Boolean> made = new ArrayList<>(completions.size());
+        for (Completion completion : completions) {
+            made.add(completed.contains(completion.key()));
         }
         return made;
     }

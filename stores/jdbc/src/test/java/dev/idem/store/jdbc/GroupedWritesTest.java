@@ -8,19 +8,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Writes made while another is in flight are written together, each caller gets its own answer, keys are
- * never repeated in a group, and a group that fails is written again one by one. Threads are held inside
- * the writer with latches, so which writes share a group is certain.
+ * Writes made while as many as may be are in flight are written together, each caller gets its own answer,
+ * every write is made once, keys are never repeated in a group, and a group that fails is written again one
+ * by one. Threads are held inside the writer with latches, so which writes share a group is certain.
  */
 class GroupedWritesTest {
 
@@ -37,18 +40,14 @@ class GroupedWritesTest {
         assertThat(callers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
 
-    private boolean[] record(List<Write> group) {
+    private List<Boolean> record(List<Write> group) {
         groups.add(group.stream().map(Write::key).toList());
-        boolean[] made = new boolean[group.size()];
-        for (int i = 0; i < made.length; i++) {
-            made[i] = group.get(i).valid();
-        }
-        return made;
+        return group.stream().map(Write::valid).toList();
     }
 
     @Test
     void aLoneWriteIsWrittenAtOnceAndAlone() {
-        GroupedWrites<Write> writes = new GroupedWrites<>(8, Write::key, this::record);
+        GroupedWrites<Write, Boolean> writes = new GroupedWrites<>(8, 1, Write::key, this::record);
 
         assertThat(writes.submit(new Write("a", true))).isTrue();
         assertThat(writes.submit(new Write("b", false))).isFalse();
@@ -107,10 +106,50 @@ class GroupedWritesTest {
     }
 
     @Test
-    void sixtyFourThreadsWritingAtOnceEachGetTheirOwnAnswers() throws Exception {
-        AtomicInteger written = new AtomicInteger();
-        GroupedWrites<Write> writes = new GroupedWrites<>(16, Write::key, group -> {
-            written.addAndGet(group.size());
+    void aWriteMadeWhileOthersAreInFlightGoesInFlightOnlyWithAQueuedOneAndOnlyUpToMaxInFlight() throws Exception {
+        Map<String, CountDownLatch> inFlight = Map.of("held-1", new CountDownLatch(1), "held-2", new CountDownLatch(1));
+        Map<String, CountDownLatch> released = Map.of("held-1", new CountDownLatch(1), "held-2", new CountDownLatch(1));
+        GroupedWrites<Write, Boolean> writes = new GroupedWrites<>(32, 2, Write::key, group -> {
+            List<Boolean> answers = record(group);
+            String first = group.get(0).key();
+            if (released.containsKey(first)) {
+                inFlight.get(first).countDown();
+                pass(released.get(first));
+            }
+            return answers;
+        });
+        Future<Boolean> firstHeld = callers.submit(() -> writes.submit(new Write("held-1", true)));
+        pass(inFlight.get("held-1"));
+        Future<Boolean> a = callers.submit(() -> writes.submit(new Write("a", true)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> writes.queued() == 1);
+        Future<Boolean> secondHeld = callers.submit(() -> writes.submit(new Write("held-2", true)));
+        pass(inFlight.get("held-2"));
+        assertThat(writes.queued()).as("a went in flight with held-2").isZero();
+        List<Future<Boolean>> queued = new ArrayList<>();
+        for (String key : List.of("c", "d", "e")) {
+            queued.add(callers.submit(() -> writes.submit(new Write(key, true))));
+            int expected = queued.size();
+            await().atMost(Duration.ofSeconds(10)).until(() -> writes.queued() == expected);
+        }
+        released.get("held-1").countDown();
+        for (Future<Boolean> write : queued) {
+            assertThat(write.get(10, TimeUnit.SECONDS)).isTrue();
+        }
+        released.get("held-2").countDown();
+
+        assertThat(firstHeld.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(secondHeld.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(a.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(groups).containsExactly(List.of("held-1"), List.of("held-2", "a"), List.of("c", "d", "e"));
+        assertThat(writes.queued()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0} in flight")
+    @ValueSource(ints = {1, 3})
+    void sixtyFourThreadsWritingAtOnceEachGetTheirOwnAnswersAndEveryWriteIsMadeOnce(int maxInFlight) throws Exception {
+        Map<String, Integer> timesWritten = new ConcurrentHashMap<>();
+        GroupedWrites<Write, Boolean> writes = new GroupedWrites<>(16, maxInFlight, Write::key, group -> {
+            group.forEach(write -> timesWritten.merge(write.key(), 1, Integer::sum));
             return record(group);
         });
         CountDownLatch start = new CountDownLatch(1);
@@ -134,7 +173,7 @@ class GroupedWritesTest {
         for (Future<Integer> thread : threads) {
             assertThat(thread.get(60, TimeUnit.SECONDS)).as("answers that were not the caller's own").isZero();
         }
-        assertThat(written).hasValue(64 * 50);
+        assertThat(timesWritten).hasSize(64 * 50).allSatisfy((key, times) -> assertThat(times).as(key).isEqualTo(1));
         assertThat(groups).allSatisfy(group -> assertThat(group).hasSizeLessThanOrEqualTo(16).doesNotHaveDuplicates());
         assertThat(writes.queued()).isZero();
     }
@@ -146,11 +185,11 @@ class GroupedWritesTest {
     private final class HeldFirst {
         final CountDownLatch inFlight = new CountDownLatch(1);
         final CountDownLatch released = new CountDownLatch(1);
-        final GroupedWrites<Write> writes;
+        final GroupedWrites<Write, Boolean> writes;
         final Future<Boolean> first;
 
-        HeldFirst(int maxGroup, GroupedWrites.Writer<Write> rest) {
-            writes = new GroupedWrites<>(maxGroup, Write::key, group -> {
+        HeldFirst(int maxGroup, GroupedWrites.Writer<Write, Boolean> rest) {
+            writes = new GroupedWrites<>(maxGroup, 1, Write::key, group -> {
                 if (group.get(0).key().equals("first")) {
                     inFlight.countDown();
                     pass(released);

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * On PostgreSQL, completions made while another completion is in flight are written in one statement, each
- * fenced by its own token and each with its own history row. The first completion is held in flight by a
- * row lock taken on its record from another connection, so the others certainly queue behind it; one
+ * On PostgreSQL, completions made while as many as may be are in flight are written in one statement, each
+ * fenced by its own token and each with its own history row. The first completions are held in flight by
+ * row locks taken on their records from other connections, so the others certainly queue behind them; one
  * statement shows in their history rows, which all carry the same transaction time.
  */
 class PostgresGroupedCompletionTest {
@@ -49,24 +49,27 @@ class PostgresGroupedCompletionTest {
     }
 
     @Test
-    void completionsQueuedBehindOneInFlightAreWrittenTogetherEachFencedByItsOwnToken() throws Exception {
+    void completionsQueuedBehindThoseInFlightAreWrittenTogetherEachFencedByItsOwnToken() throws Exception {
         Map<String, Long> tokens = new HashMap<>();
+        List<String> held = TestDatabases.heldKeys(JdbcStore.COMPLETION_GROUPS_IN_FLIGHT);
         List<String> grouped = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             grouped.add("pay-" + i);
         }
-        for (String key : concat("held", "stale", grouped)) {
+        List<String> all = new ArrayList<>(held);
+        all.add("stale");
+        all.addAll(grouped);
+        for (String key : all) {
             tokens.put(key, ((ClaimResult.Claimed) store.claim(new ClaimRequest(key, null, LEASE, "node-a", null))).token());
         }
         Map<String, Boolean> answers = new ConcurrentHashMap<>();
-        try (Connection locker = TestDatabases.connect(url)) {
-            locker.setAutoCommit(false);
-            try (PreparedStatement lock = locker.prepareStatement(
-                    "SELECT 1 FROM " + prefix + "records WHERE record_key = 'held' FOR UPDATE")) {
-                lock.executeQuery().close();
+        List<Connection> lockers = new ArrayList<>();
+        try {
+            for (String key : held) {
+                lockers.add(lockRecord(key));
             }
-            Thread held = complete("held", tokens.get("held"), answers);
-            await().atMost(Duration.ofSeconds(10)).until(this::completionsWaitingForALock, count -> count == 1);
+            List<Thread> inFlight = TestDatabases.startHeld(held, key -> complete(key, tokens.get(key), answers),
+                    this::completionsWaitingForALock);
 
             List<Thread> queued = new ArrayList<>();
             for (String key : grouped) {
@@ -75,20 +78,29 @@ class PostgresGroupedCompletionTest {
             queued.add(complete("stale", tokens.get("stale") + 1, answers));
             await().atMost(Duration.ofSeconds(10)).until(() -> queued.stream()
                     .allMatch(thread -> thread.getState() == Thread.State.WAITING));
-            locker.commit();
-
-            held.join(10_000);
+            // One completion in flight ends: the queue goes in one group, while the others are still held.
+            lockers.get(0).commit();
             for (Thread thread : queued) {
                 thread.join(10_000);
             }
+            for (Connection locker : lockers) {
+                locker.commit();
+            }
+            for (Thread thread : inFlight) {
+                thread.join(10_000);
+            }
+        } finally {
+            for (Connection locker : lockers) {
+                locker.close();
+            }
         }
 
-        assertThat(answers).hasSize(12).containsEntry("held", true).containsEntry("stale", false);
-        assertThat(grouped).allSatisfy(key -> assertThat(answers).containsEntry(key, true));
+        assertThat(answers).hasSize(all.size()).containsEntry("stale", false);
+        assertThat(concat(held, grouped)).allSatisfy(key -> assertThat(answers).containsEntry(key, true));
         Map<String, Timestamp> completedAt = completedHistory();
-        assertThat(completedAt).containsOnlyKeys(concat("held", null, grouped));
+        assertThat(completedAt).containsOnlyKeys(concat(held, grouped));
         assertThat(grouped.stream().map(completedAt::get).distinct()).as("one statement, one transaction time").hasSize(1);
-        assertThat(completedAt.get("held")).isNotEqualTo(completedAt.get("pay-0"));
+        assertThat(held).allSatisfy(key -> assertThat(completedAt.get(key)).isNotEqualTo(completedAt.get("pay-0")));
         for (String key : grouped) {
             assertThat(store.find(key)).hasValueSatisfying(record -> {
                 assertThat(record.state()).hasToString("COMPLETED");
@@ -98,6 +110,18 @@ class PostgresGroupedCompletionTest {
         assertThat(store.find("stale")).hasValueSatisfying(record -> assertThat(record.state()).hasToString("IN_PROGRESS"));
     }
 
+    /** A connection whose open transaction holds the row lock of key's record, so that writes to it wait. */
+    private Connection lockRecord(String key) throws SQLException {
+        Connection locker = TestDatabases.connect(url);
+        locker.setAutoCommit(false);
+        try (PreparedStatement lock = locker.prepareStatement(
+                "SELECT 1 FROM " + prefix + "records WHERE record_key = ? FOR UPDATE")) {
+            lock.setString(1, key);
+            lock.executeQuery().close();
+        }
+        return locker;
+    }
+
     private Thread complete(String key, long token, Map<String, Boolean> answers) {
         Thread thread = new Thread(() -> answers.put(key, store.complete(new Completion(key, token,
                 ("receipt-" + key).getBytes(StandardCharsets.UTF_8), TTL, Duration.ofMillis(3), "node-a"))), key);
@@ -105,7 +129,7 @@ class PostgresGroupedCompletionTest {
         return thread;
     }
 
-    private int completionsWaitingForALock() throws SQLException {
+    private int completionsWaitingForALock() {
         try (Connection connection = TestDatabases.connect(url); PreparedStatement query = connection.prepareStatement(
                 "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
             query.setString(1, "%UPDATE " + prefix + "records%");
@@ -113,6 +137,8 @@ class PostgresGroupedCompletionTest {
                 row.next();
                 return row.getInt(1);
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -128,13 +154,9 @@ class PostgresGroupedCompletionTest {
         return completedAt;
     }
 
-    private static List<String> concat(String first, String second, List<String> rest) {
-        List<String> all = new ArrayList<>();
-        all.add(first);
-        if (second != null) {
-            all.add(second);
-        }
-        all.addAll(rest);
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
         return all;
     }
 }

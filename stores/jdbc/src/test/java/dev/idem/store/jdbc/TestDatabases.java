@@ -11,7 +11,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -158,6 +162,42 @@ final class TestDatabases {
         public void close() throws SQLException {
             connection.close();
         }
+    }
+
+    /**
+     * The keys {@link #startHeld} takes to fill {@code groupsInFlight} statements: the first alone, then
+     * two for each further one.
+     */
+    static List<String> heldKeys(int groupsInFlight) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 2 * groupsInFlight - 1; i++) {
+            keys.add("held-" + i);
+        }
+        return keys;
+    }
+
+    /**
+     * Starts a call on each of {@code keys} ({@link #heldKeys}), whose records other connections hold, one
+     * after the other, so that the store ends with as many statements waiting for those connections as it
+     * may have in flight: the first key's statement alone, then each further statement the group of a key
+     * and the one queued before it. Answers the threads, the first key's first.
+     *
+     * @param start starts the call on a key in a thread of its own
+     * @param waitingStatements how many of the store's statements wait for a lock now
+     */
+    static List<Thread> startHeld(List<String> keys, Function<String, Thread> start, IntSupplier waitingStatements) {
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            Thread thread = start.apply(keys.get(i));
+            threads.add(thread);
+            int statements = i / 2 + 1;
+            if (i % 2 == 0) {
+                await().atMost(Duration.ofSeconds(10)).until(waitingStatements::getAsInt, count -> count == statements);
+            } else {
+                await().atMost(Duration.ofSeconds(10)).until(() -> thread.getState() == Thread.State.WAITING);
+            }
+        }
+        return threads;
     }
 
     private static String env(String name, String fallback) {

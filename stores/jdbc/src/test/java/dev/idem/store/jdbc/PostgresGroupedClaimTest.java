@@ -1,0 +1,245 @@
+package dev.idem.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.idem.store.ClaimRequest;
+import dev.idem.store.ClaimResult;
+import dev.idem.store.Completion;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On PostgreSQL, claims made while as many as may be are in flight insert their records in one statement,
+ * and each caller gets the answer of its own key: a new key is claimed, a completed one replays its result,
+ * a running one is in progress, another fingerprint is a mismatch, and an expired record, which the
+ * insert-only statement cannot take, is claimed afresh by the full claim. The first claims are held in
+ * flight by uncommitted inserts of their keys from other connections; one statement shows in the history
+ * rows of the grouped claims, which all carry the same transaction time. Then many threads of two stores
+ * claim overlapping keys in random orders: each key is claimed exactly once and no group deadlocks.
+ */
+class PostgresGroupedClaimTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final Duration TTL = Duration.ofHours(1);
+    private static final String FINGERPRINT = "fp-a";
+
+    private final String url = TestDatabases.postgresUrl();
+    private final String prefix = TestDatabases.uniquePrefix("gclaim");
+    private JdbcStore store;
+
+    @BeforeEach
+    void openStore() {
+        store = TestDatabases.open(TestDatabases.builder(url).tablePrefix(prefix).poolSize(16), url);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+        TestDatabases.dropTables(url, prefix);
+    }
+
+    @Test
+    void claimsQueuedBehindThoseInFlightInsertTogetherAndEachGetsTheAnswerOfItsOwnKey() throws Exception {
+        claimAndComplete("replay", "receipt-replay");
+        claimAndComplete("mismatch", "receipt-mismatch");
+        claimAndComplete("expired", "receipt-expired");
+        expire("expired");
+        ClaimResult.Claimed running = (ClaimResult.Claimed) claim("running", FINGERPRINT);
+        List<String> held = TestDatabases.heldKeys(JdbcStore.CLAIM_GROUPS_IN_FLIGHT);
+        List<String> fresh = List.of("new-0", "new-1", "new-2", "new-3", "new-4");
+        Map<String, ClaimResult> answers = new ConcurrentHashMap<>();
+        List<Connection> lockers = new ArrayList<>();
+        try {
+            for (String key : held) {
+                lockers.add(insertUncommitted(key));
+            }
+            List<Thread> inFlight = TestDatabases.startHeld(held, key -> claimIn(key, FINGERPRINT, answers),
+                    this::claimsWaitingForALock);
+
+            List<Thread> queued = new ArrayList<>();
+            for (String key : fresh) {
+                queued.add(claimIn(key, FINGERPRINT, answers));
+            }
+            queued.add(claimIn("replay", FINGERPRINT, answers));
+            queued.add(claimIn("running", FINGERPRINT, answers));
+            queued.add(claimIn("mismatch", "fp-b", answers));
+            queued.add(claimIn("expired", FINGERPRINT, answers));
+            await().atMost(Duration.ofSeconds(10)).until(() -> queued.stream()
+                    .allMatch(thread -> thread.getState() == Thread.State.WAITING));
+            // One claim in flight ends: the queue goes in one group, while the others are still held.
+            lockers.get(0).rollback();
+            for (Thread thread : queued) {
+                thread.join(10_000);
+            }
+            for (Connection locker : lockers) {
+                locker.rollback();
+            }
+            for (Thread thread : inFlight) {
+                thread.join(10_000);
+            }
+        } finally {
+            for (Connection locker : lockers) {
+                locker.close();
+            }
+        }
+
+        assertThat(answers).hasSize(held.size() + fresh.size() + 4);
+        for (String key : concat(held, fresh)) {
+            assertThat(answers.get(key)).as(key).isInstanceOfSatisfying(ClaimResult.Claimed.class,
+                    claimed -> assertThat(claimed.token()).isEqualTo(1));
+        }
+        assertThat(answers.get("replay")).isInstanceOfSatisfying(ClaimResult.Completed.class,
+                completed -> assertThat(new String(completed.result(), StandardCharsets.UTF_8)).isEqualTo("receipt-replay"));
+        assertThat(answers.get("running")).isInstanceOfSatisfying(ClaimResult.InProgress.class,
+                inProgress -> assertThat(inProgress.owner()).isEqualTo("node-a"));
+        assertThat(answers.get("mismatch")).isInstanceOf(ClaimResult.Mismatch.class);
+        assertThat(answers.get("expired")).as("an expired record is claimed afresh").isInstanceOfSatisfying(
+                ClaimResult.Claimed.class, claimed -> assertThat(claimed.token()).isEqualTo(2));
+        assertThat(store.find("running")).hasValueSatisfying(record -> assertThat(record.token()).isEqualTo(running.token()));
+
+        Map<String, Timestamp> claimedAt = claimedHistory();
+        assertThat(fresh.stream().map(claimedAt::get).distinct()).as("one statement, one transaction time").hasSize(1);
+        assertThat(held).allSatisfy(key -> assertThat(claimedAt.get(key)).isNotNull().isNotEqualTo(claimedAt.get("new-0")));
+        assertThat(claimedAt.get("expired")).isNotEqualTo(claimedAt.get("new-0"));
+    }
+
+    @Test
+    void manyThreadsOfTwoStoresClaimingOverlappingKeysInRandomOrdersClaimEachKeyOnce() throws Exception {
+        int keys = 400;
+        int threads = 64;
+        JdbcStore other = TestDatabases.open(TestDatabases.builder(url).tablePrefix(prefix).poolSize(16), url);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        Map<String, AtomicInteger> claims = new ConcurrentHashMap<>();
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> callers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                JdbcStore mine = t % 2 == 0 ? store : other;
+                List<String> order = new ArrayList<>();
+                for (int k = 0; k < keys; k++) {
+                    order.add("shared-" + k);
+                }
+                Collections.shuffle(order, new Random(t));
+                List<String> firstHalf = order.subList(0, keys / 2);
+                callers.add(pool.submit(() -> {
+                    start.await();
+                    for (String key : firstHalf) {
+                        if (mine.claim(new ClaimRequest(key, FINGERPRINT, LEASE, "node-" + mine.hashCode(), null))
+                                instanceof ClaimResult.Claimed) {
+                            claims.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> caller : callers) {
+                caller.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+            other.close();
+        }
+
+        assertThat(claims).hasSize(keys).allSatisfy((key, times) -> assertThat(times).as(key).hasValue(1));
+        try (Connection connection = TestDatabases.connect(url); PreparedStatement query = connection.prepareStatement(
+                "SELECT COUNT(*), COUNT(DISTINCT record_key) FROM " + prefix + "history WHERE event = 'CLAIMED'");
+                ResultSet row = query.executeQuery()) {
+            row.next();
+            assertThat(row.getInt(1)).as("CLAIMED history rows").isEqualTo(keys);
+            assertThat(row.getInt(2)).isEqualTo(keys);
+        }
+    }
+
+    private ClaimResult claim(String key, String fingerprint) {
+        return store.claim(new ClaimRequest(key, fingerprint, LEASE, "node-a", null));
+    }
+
+    private void claimAndComplete(String key, String result) {
+        ClaimResult.Claimed claimed = (ClaimResult.Claimed) claim(key, FINGERPRINT);
+        assertThat(store.complete(new Completion(key, claimed.token(), result.getBytes(StandardCharsets.UTF_8), TTL,
+                Duration.ofMillis(3), "node-a"))).isTrue();
+    }
+
+    private void expire(String key) throws SQLException {
+        try (Connection connection = TestDatabases.connect(url); PreparedStatement update = connection.prepareStatement(
+                "UPDATE " + prefix + "records SET expires_at = now() - INTERVAL '1 minute' WHERE record_key = ?")) {
+            update.setString(1, key);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    private Thread claimIn(String key, String fingerprint, Map<String, ClaimResult> answers) {
+        Thread thread = new Thread(() -> answers.put(key, claim(key, fingerprint)), key);
+        thread.start();
+        return thread;
+    }
+
+    /** A connection whose open transaction has inserted key's record, so that a claim of it waits. */
+    private Connection insertUncommitted(String key) throws SQLException {
+        Connection locker = TestDatabases.connect(url);
+        locker.setAutoCommit(false);
+        try (PreparedStatement insert = locker.prepareStatement("INSERT INTO " + prefix + "records (record_key, state, "
+                + "last_event, token, attempt, owner_node, created_at, updated_at, has_steps, audit_seq) VALUES "
+                + "(?, 'IN_PROGRESS', 'CLAIMED', 1, 1, 'locker', now(), now(), FALSE, 1)")) {
+            insert.setString(1, key);
+            insert.executeUpdate();
+        }
+        return locker;
+    }
+
+    private int claimsWaitingForALock() {
+        try (Connection connection = TestDatabases.connect(url); PreparedStatement query = connection.prepareStatement(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
+            query.setString(1, "%INSERT INTO " + prefix + "records%");
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<String, Timestamp> claimedHistory() throws SQLException {
+        Map<String, Timestamp> claimedAt = new HashMap<>();
+        try (Connection connection = TestDatabases.connect(url); PreparedStatement query = connection.prepareStatement(
+                "SELECT record_key, occurred_at FROM " + prefix + "history WHERE event = 'CLAIMED' AND seq = "
+                        + "(SELECT MAX(seq) FROM " + prefix + "history h WHERE h.record_key = "
+                        + prefix + "history.record_key)");
+                ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                claimedAt.put(rows.getString(1), rows.getTimestamp(2));
+            }
+        }
+        return claimedAt;
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+}
