@@ -261,13 +261,7 @@ final class PostgresOperations implements Operations {
                     FROM req ORDER BY record_key COLLATE "C"
                     ON CONFLICT (record_key) DO NOTHING
                     RETURNING #RETURNED
-                ), steps_gone AS (
-                    DELETE FROM {steps} s USING up WHERE s.record_key = up.record_key
-                ), audit AS (
-                    INSERT INTO {history} (#HISTORY)
-                    SELECT record_key, audit_seq, last_event, state, attempt, token, owner_node, updated_at, NULL,
-                        NULL, NULL, fingerprint, NULL FROM up
-                )
+                ), #GROUP_WRITES
                 #CLAIMED
                 UNION ALL
                 SELECT FALSE, now(), #COLUMNS FROM req
@@ -275,7 +269,23 @@ final class PostgresOperations implements Operations {
                 WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.record_key = req.record_key)
                 """.replace("#ROWS", String.join(", ", Collections.nCopies(rows, CLAIM_ROW)))
                 .replace("#RETURNED", RETURNED).replace("#CLAIMED", CLAIMED).replace("#COLUMNS", Queries.qualified("r"))
-                .replace("#HISTORY", Schema.HISTORY_COLUMNS)));
+                .replace("#GROUP_WRITES", groupWrites("owner_node", "NULL"))));
+    }
+
+    /**
+     * What a group's statement writes besides its records, from the records rows it wrote ({@code up}):
+     * the steps of their earlier lives deleted, and a history row each, with the node and elapsed time in
+     * the columns of {@code up} named.
+     */
+    private static String groupWrites(String node, String elapsed) {
+        return """
+                steps_gone AS (
+                    DELETE FROM {steps} s USING up WHERE s.record_key = up.record_key
+                ), audit AS (
+                    INSERT INTO {history} (#HISTORY)
+                    SELECT record_key, audit_seq, last_event, state, attempt, token, #NODE, updated_at, #ELAPSED,
+                        NULL, NULL, fingerprint, NULL FROM up
+                )""".replace("#HISTORY", Schema.HISTORY_COLUMNS).replace("#NODE", node).replace("#ELAPSED", elapsed);
     }
 
     /**
@@ -297,16 +307,10 @@ final class PostgresOperations implements Operations {
             return schema.expand(updates + """
                     up AS (
                         #UPDATED
-                    ), steps_gone AS (
-                        DELETE FROM {steps} s USING up WHERE s.record_key = up.record_key
-                    ), audit AS (
-                        INSERT INTO {history} (#HISTORY)
-                        SELECT record_key, audit_seq, last_event, state, attempt, token, node, updated_at, elapsed_micros,
-                            NULL, NULL, fingerprint, NULL FROM up
-                    )
+                    ), #GROUP_WRITES
                     SELECT record_key FROM up
                     """.replace("#UPDATED", String.join(" UNION ALL ", updated))
-                    .replace("#HISTORY", Schema.HISTORY_COLUMNS));
+                    .replace("#GROUP_WRITES", groupWrites("node", "elapsed_micros")));
         });
     }
 

@@ -106,7 +106,7 @@ class PostgresGroupedClaimTest {
         }
 
         assertThat(answers).hasSize(held.size() + fresh.size() + 4);
-        for (String key : concat(held, fresh)) {
+        for (String key : TestDatabases.concat(held, fresh)) {
             assertThat(answers.get(key)).as(key).isInstanceOfSatisfying(ClaimResult.Claimed.class,
                     claimed -> assertThat(claimed.token()).isEqualTo(1));
         }
@@ -211,17 +211,9 @@ class PostgresGroupedClaimTest {
     }
 
     private int claimsWaitingForALock() {
-        try (Connection connection = TestDatabases.connect(url); PreparedStatement query = connection.prepareStatement(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
-            query.setString(1, "%INSERT INTO " + prefix + "records%");
-            try (ResultSet row = query.executeQuery()) {
-                row.next();
-                return row.getInt(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestDatabases.statementsWaitingForALock(url, "%INSERT INTO " + prefix + "records%");
     }
+
 
     private Map<String, Timestamp> claimedHistory() throws SQLException {
         Map<String, Timestamp> claimedAt = new HashMap<>();
@@ -235,11 +227,5 @@ class PostgresGroupedClaimTest {
             }
         }
         return claimedAt;
-    }
-
-    private static List<String> concat(List<String> first, List<String> second) {
-        List<String> all = new ArrayList<>(first);
-        all.addAll(second);
-        return all;
     }
 }

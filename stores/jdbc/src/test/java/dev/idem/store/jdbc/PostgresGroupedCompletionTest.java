@@ -96,9 +96,9 @@ class PostgresGroupedCompletionTest {
         }
 
         assertThat(answers).hasSize(all.size()).containsEntry("stale", false);
-        assertThat(concat(held, grouped)).allSatisfy(key -> assertThat(answers).containsEntry(key, true));
+        assertThat(TestDatabases.concat(held, grouped)).allSatisfy(key -> assertThat(answers).containsEntry(key, true));
         Map<String, Timestamp> completedAt = completedHistory();
-        assertThat(completedAt).containsOnlyKeys(concat(held, grouped));
+        assertThat(completedAt).containsOnlyKeys(TestDatabases.concat(held, grouped));
         assertThat(grouped.stream().map(completedAt::get).distinct()).as("one statement, one transaction time").hasSize(1);
         assertThat(held).allSatisfy(key -> assertThat(completedAt.get(key)).isNotEqualTo(completedAt.get("pay-0")));
         for (String key : grouped) {
@@ -130,17 +130,9 @@ class PostgresGroupedCompletionTest {
     }
 
     private int completionsWaitingForALock() {
-        try (Connection connection = TestDatabases.connect(url); PreparedStatement query = connection.prepareStatement(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
-            query.setString(1, "%UPDATE " + prefix + "records%");
-            try (ResultSet row = query.executeQuery()) {
-                row.next();
-                return row.getInt(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestDatabases.statementsWaitingForALock(url, "%UPDATE " + prefix + "records%");
     }
+
 
     private Map<String, Timestamp> completedHistory() throws SQLException {
         Map<String, Timestamp> completedAt = new HashMap<>();
@@ -152,11 +144,5 @@ class PostgresGroupedCompletionTest {
             }
         }
         return completedAt;
-    }
-
-    private static List<String> concat(List<String> first, List<String> second) {
-        List<String> all = new ArrayList<>(first);
-        all.addAll(second);
-        return all;
     }
 }

@@ -200,6 +200,26 @@ final class TestDatabases {
         return threads;
     }
 
+    /** How many statements whose text is like {@code queryLike} wait for a lock on the database now. */
+    static int statementsWaitingForALock(String url, String queryLike) {
+        try (Connection connection = connect(url); PreparedStatement query = connection.prepareStatement(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
+            query.setString(1, queryLike);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
