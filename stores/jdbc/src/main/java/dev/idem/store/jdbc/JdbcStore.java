@@ -104,9 +104,9 @@ public final class JdbcStore implements IdempotencyStore {
     private final Operations operations;
     /** On PostgreSQL, its operations; {@code null} on the others. */
     private final PostgresOperations postgres;
-    /** Claims made at the same time, their insert-only claims in one statement; {@code null} where not supported. */
+    /** Claims made at the same time, their insert-only claims in one statement; {@code null} off PostgreSQL. */
     private final GroupedWrites<ClaimRequest, ClaimResult> claims;
-    /** Completions made at the same time, written in one statement; {@code null} where not supported. */
+    /** Completions made at the same time, written in one statement; {@code null} off PostgreSQL. */
     private final GroupedWrites<Completion, Boolean> completions;
 
     private JdbcStore(Database database, Schema schema) {

@@ -21,9 +21,6 @@ import dev.idem.store.RecordQuery;
 import dev.idem.store.RecordState;
 import dev.idem.store.StepWrite;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -126,17 +123,7 @@ abstract class JdbcStoreContractTest extends DurableStoreContractTest {
     }
 
     private long stepRows(String key) {
-        try (Connection connection = TestDatabases.connect(url());
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT COUNT(*) FROM " + prefix + "steps WHERE record_key = ?")) {
-            statement.setString(1, key);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestDatabases.count(url(), "SELECT COUNT(*) FROM " + prefix + "steps WHERE record_key = ?", key);
     }
 
     @Test

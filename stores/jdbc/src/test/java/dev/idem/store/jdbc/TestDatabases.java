@@ -200,18 +200,23 @@ final class TestDatabases {
         return threads;
     }
 
-    /** How many statements whose text is like {@code queryLike} wait for a lock on the database now. */
-    static int statementsWaitingForALock(String url, String queryLike) {
-        try (Connection connection = connect(url); PreparedStatement query = connection.prepareStatement(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")) {
-            query.setString(1, queryLike);
+    /** What {@code SELECT COUNT(*) ...} with one string parameter counts. */
+    static long count(String url, String countSql, String parameter) {
+        try (Connection connection = connect(url); PreparedStatement query = connection.prepareStatement(countSql)) {
+            query.setString(1, parameter);
             try (ResultSet row = query.executeQuery()) {
                 row.next();
-                return row.getInt(1);
+                return row.getLong(1);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** How many statements whose text is like {@code queryLike} wait for a lock on the database now. */
+    static int statementsWaitingForALock(String url, String queryLike) {
+        return (int) count(url, "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?",
+                queryLike);
     }
 
     static List<String> concat(List<String> first, List<String> second) {

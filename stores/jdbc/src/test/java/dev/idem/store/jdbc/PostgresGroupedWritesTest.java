@@ -31,22 +31,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * On PostgreSQL, claims made while as many as may be are in flight insert their records in one statement,
- * and each caller gets the answer of its own key: a new key is claimed, a completed one replays its result,
- * a running one is in progress, another fingerprint is a mismatch, and an expired record, which the
- * insert-only statement cannot take, is claimed afresh by the full claim. The first claims are held in
- * flight by uncommitted inserts of their keys from other connections; one statement shows in the history
- * rows of the grouped claims, which all carry the same transaction time. Then many threads of two stores
- * claim overlapping keys in random orders: each key is claimed exactly once and no group deadlocks.
+ * On PostgreSQL, claims and completions made while as many as may be are in flight are written in one
+ * statement each, every one still its own transition with its own answer and history row. The first calls
+ * are held in flight from other connections (uncommitted inserts of the claimed keys, row locks on the
+ * completed records), so the others certainly queue behind them; one statement shows in their history
+ * rows, which all carry the same transaction time.
+ *
+ * <p>A grouped claim answers for its own key: a new key is claimed, a completed one replays its result, a
+ * running one is in progress, another fingerprint is a mismatch, and an expired record, which the
+ * insert-only statement cannot take, is claimed afresh by the full claim. Many threads of two stores
+ * claiming overlapping keys in random orders claim each key exactly once, and no group deadlocks. A
+ * grouped completion is fenced by its own token.
  */
-class PostgresGroupedClaimTest {
+class PostgresGroupedWritesTest {
 
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration TTL = Duration.ofHours(1);
     private static final String FINGERPRINT = "fp-a";
 
     private final String url = TestDatabases.postgresUrl();
-    private final String prefix = TestDatabases.uniquePrefix("gclaim");
+    private final String prefix = TestDatabases.uniquePrefix("grouped");
     private JdbcStore store;
 
     @BeforeEach
@@ -76,7 +80,7 @@ class PostgresGroupedClaimTest {
                 lockers.add(insertUncommitted(key));
             }
             List<Thread> inFlight = TestDatabases.startHeld(held, key -> claimIn(key, FINGERPRINT, answers),
-                    this::claimsWaitingForALock);
+                    () -> TestDatabases.statementsWaitingForALock(url, "%INSERT INTO " + prefix + "records%"));
 
             List<Thread> queued = new ArrayList<>();
             for (String key : fresh) {
@@ -86,19 +90,7 @@ class PostgresGroupedClaimTest {
             queued.add(claimIn("running", FINGERPRINT, answers));
             queued.add(claimIn("mismatch", "fp-b", answers));
             queued.add(claimIn("expired", FINGERPRINT, answers));
-            await().atMost(Duration.ofSeconds(10)).until(() -> queued.stream()
-                    .allMatch(thread -> thread.getState() == Thread.State.WAITING));
-            // One claim in flight ends: the queue goes in one group, while the others are still held.
-            lockers.get(0).rollback();
-            for (Thread thread : queued) {
-                thread.join(10_000);
-            }
-            for (Connection locker : lockers) {
-                locker.rollback();
-            }
-            for (Thread thread : inFlight) {
-                thread.join(10_000);
-            }
+            releaseFirstThenRest(lockers, inFlight, queued, Connection::rollback);
         } finally {
             for (Connection locker : lockers) {
                 locker.close();
@@ -119,7 +111,8 @@ class PostgresGroupedClaimTest {
                 ClaimResult.Claimed.class, claimed -> assertThat(claimed.token()).isEqualTo(2));
         assertThat(store.find("running")).hasValueSatisfying(record -> assertThat(record.token()).isEqualTo(running.token()));
 
-        Map<String, Timestamp> claimedAt = claimedHistory();
+        Map<String, Timestamp> claimedAt = new HashMap<>();
+        history("CLAIMED").forEach((key, times) -> claimedAt.put(key, times.get(times.size() - 1)));
         assertThat(fresh.stream().map(claimedAt::get).distinct()).as("one statement, one transaction time").hasSize(1);
         assertThat(held).allSatisfy(key -> assertThat(claimedAt.get(key)).isNotNull().isNotEqualTo(claimedAt.get("new-0")));
         assertThat(claimedAt.get("expired")).isNotEqualTo(claimedAt.get("new-0"));
@@ -173,6 +166,32 @@ class PostgresGroupedClaimTest {
         }
     }
 
+    /** Ends a locker's transaction: commits it, or rolls it back. */
+    @FunctionalInterface
+    private interface Ending {
+        void end(Connection locker) throws SQLException;
+    }
+
+    /**
+     * Once every queued call waits its turn, ends the first locker's transaction, so that the first call in
+     * flight ends and the queue goes as one group while the others are still held; then ends the others.
+     */
+    private static void releaseFirstThenRest(List<Connection> lockers, List<Thread> inFlight, List<Thread> queued,
+            Ending ending) throws SQLException, InterruptedException {
+        await().atMost(Duration.ofSeconds(10)).until(() -> queued.stream()
+                .allMatch(thread -> thread.getState() == Thread.State.WAITING));
+        ending.end(lockers.get(0));
+        for (Thread thread : queued) {
+            thread.join(10_000);
+        }
+        for (Connection locker : lockers) {
+            ending.end(locker);
+        }
+        for (Thread thread : inFlight) {
+            thread.join(10_000);
+        }
+    }
+
     private ClaimResult claim(String key, String fingerprint) {
         return store.claim(new ClaimRequest(key, fingerprint, LEASE, "node-a", null));
     }
@@ -210,22 +229,91 @@ class PostgresGroupedClaimTest {
         return locker;
     }
 
-    private int claimsWaitingForALock() {
-        return TestDatabases.statementsWaitingForALock(url, "%INSERT INTO " + prefix + "records%");
-    }
+    @Test
+    void completionsQueuedBehindThoseInFlightAreWrittenTogetherEachFencedByItsOwnToken() throws Exception {
+        Map<String, Long> tokens = new HashMap<>();
+        List<String> held = TestDatabases.heldKeys(JdbcStore.COMPLETION_GROUPS_IN_FLIGHT);
+        List<String> grouped = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            grouped.add("pay-" + i);
+        }
+        List<String> all = new ArrayList<>(held);
+        all.add("stale");
+        all.addAll(grouped);
+        for (String key : all) {
+            tokens.put(key, ((ClaimResult.Claimed) store.claim(new ClaimRequest(key, null, LEASE, "node-a", null))).token());
+        }
+        Map<String, Boolean> answers = new ConcurrentHashMap<>();
+        List<Connection> lockers = new ArrayList<>();
+        try {
+            for (String key : held) {
+                lockers.add(lockRecord(key));
+            }
+            List<Thread> inFlight = TestDatabases.startHeld(held, key -> complete(key, tokens.get(key), answers),
+                    () -> TestDatabases.statementsWaitingForALock(url, "%UPDATE " + prefix + "records%"));
 
-
-    private Map<String, Timestamp> claimedHistory() throws SQLException {
-        Map<String, Timestamp> claimedAt = new HashMap<>();
-        try (Connection connection = TestDatabases.connect(url); PreparedStatement query = connection.prepareStatement(
-                "SELECT record_key, occurred_at FROM " + prefix + "history WHERE event = 'CLAIMED' AND seq = "
-                        + "(SELECT MAX(seq) FROM " + prefix + "history h WHERE h.record_key = "
-                        + prefix + "history.record_key)");
-                ResultSet rows = query.executeQuery()) {
-            while (rows.next()) {
-                claimedAt.put(rows.getString(1), rows.getTimestamp(2));
+            List<Thread> queued = new ArrayList<>();
+            for (String key : grouped) {
+                queued.add(complete(key, tokens.get(key), answers));
+            }
+            queued.add(complete("stale", tokens.get("stale") + 1, answers));
+            releaseFirstThenRest(lockers, inFlight, queued, Connection::commit);
+        } finally {
+            for (Connection locker : lockers) {
+                locker.close();
             }
         }
-        return claimedAt;
+
+        assertThat(answers).hasSize(all.size()).containsEntry("stale", false);
+        assertThat(TestDatabases.concat(held, grouped)).allSatisfy(key -> assertThat(answers).containsEntry(key, true));
+        Map<String, Timestamp> completedAt = new HashMap<>();
+        history("COMPLETED").forEach((key, times) -> {
+            assertThat(times).as("COMPLETED rows of " + key).hasSize(1);
+            completedAt.put(key, times.get(0));
+        });
+        assertThat(completedAt).containsOnlyKeys(TestDatabases.concat(held, grouped));
+        assertThat(grouped.stream().map(completedAt::get).distinct()).as("one statement, one transaction time").hasSize(1);
+        assertThat(held).allSatisfy(key -> assertThat(completedAt.get(key)).isNotEqualTo(completedAt.get("pay-0")));
+        for (String key : grouped) {
+            assertThat(store.find(key)).hasValueSatisfying(record -> {
+                assertThat(record.state()).hasToString("COMPLETED");
+                assertThat(new String(record.result(), StandardCharsets.UTF_8)).isEqualTo("receipt-" + key);
+            });
+        }
+        assertThat(store.find("stale")).hasValueSatisfying(record -> assertThat(record.state()).hasToString("IN_PROGRESS"));
+    }
+
+    /** A connection whose open transaction holds the row lock of key's record, so that writes to it wait. */
+    private Connection lockRecord(String key) throws SQLException {
+        Connection locker = TestDatabases.connect(url);
+        locker.setAutoCommit(false);
+        try (PreparedStatement lock = locker.prepareStatement(
+                "SELECT 1 FROM " + prefix + "records WHERE record_key = ? FOR UPDATE")) {
+            lock.setString(1, key);
+            lock.executeQuery().close();
+        }
+        return locker;
+    }
+
+    private Thread complete(String key, long token, Map<String, Boolean> answers) {
+        Thread thread = new Thread(() -> answers.put(key, store.complete(new Completion(key, token,
+                ("receipt-" + key).getBytes(StandardCharsets.UTF_8), TTL, Duration.ofMillis(3), "node-a"))), key);
+        thread.start();
+        return thread;
+    }
+
+    /** The times of the history rows of {@code event}, per key, oldest first. */
+    private Map<String, List<Timestamp>> history(String event) throws SQLException {
+        Map<String, List<Timestamp>> times = new HashMap<>();
+        try (Connection connection = TestDatabases.connect(url); PreparedStatement query = connection.prepareStatement(
+                "SELECT record_key, occurred_at FROM " + prefix + "history WHERE event = ? ORDER BY record_key, seq")) {
+            query.setString(1, event);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    times.computeIfAbsent(rows.getString(1), key -> new ArrayList<>()).add(rows.getTimestamp(2));
+                }
+            }
+        }
+        return times;
     }
 }
