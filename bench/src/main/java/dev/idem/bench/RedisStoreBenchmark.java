@@ -27,9 +27,13 @@ import java.util.UUID;
 /**
  * The Redis half of {@link StoreBenchmark}: the store's claim + complete next to {@code SET NX PX} then
  * {@code SET XX} on the same connection, and the memory a completed record takes by {@code MEMORY USAGE}:
- * the record (fields, history, small result) and its index entry. Then the script floor: the same two
- * {@code SET}s, each run inside a Redis function, next to the baseline measured with it, which is the
- * least that any store whose writes are server-side scripts (as fencing needs on Redis 7) pays.
+ * the record (fields, history, small result) and its index entry. Two floors run in the same rounds, each
+ * next to the baseline measured with it. The script floor: the same two {@code SET}s, each run inside a
+ * Redis function, the least that any store whose writes are server-side scripts (as fencing needs on Redis
+ * 7) pays. The contract floor: the least that a first call under the store contract does, written as two
+ * functions with nothing else: the primary's clock, one MessagePack record created with its audit entry
+ * and then read, fenced and rewritten with a TTL, the in-progress index and the completed index; without
+ * the store's checks of what it reads, options, buckets or other paths.
  */
 final class RedisStoreBenchmark {
 
@@ -41,6 +45,32 @@ final class RedisStoreBenchmark {
             end)
             redis.register_function('idem_bench_floor_complete', function(keys, args)
               return redis.call('SET', keys[1], args[1], 'XX', 'PX', args[2])
+            end)
+            local function now_ms()
+              local time = redis.call('TIME')
+              return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+            end
+            redis.register_function('idem_bench_contract_claim', function(keys, args)
+              local now = now_ms()
+              local record = {'P', 1, 1, args[3], args[2], false, now, 0, 30000, false, false, false, false, false, 1,
+                {1, 0}}
+              if redis.call('SET', keys[1], cmsgpack.pack(record), 'NX', 'GET') then return 0 end
+              redis.call('ZADD', keys[2], string.format('%d', now), args[1])
+              return 1
+            end)
+            redis.register_function('idem_bench_contract_complete', function(keys, args)
+              local record = cmsgpack.unpack(redis.call('GET', keys[1]))
+              if record[1] ~= 'P' or record[2] ~= tonumber(args[2]) then return 0 end
+              local now = now_ms()
+              local expiry = now + 86400000
+              record[1], record[9], record[11], record[13] = 'C', false, expiry - record[7], args[3]
+              table.insert(record, 16, {4, now - record[7], 1})
+              record[8], record[15] = now - record[7], record[15] + 1
+              redis.call('SET', keys[1], cmsgpack.pack(record), 'PX', '86460000')
+              redis.call('ZREM', keys[2], args[1])
+              redis.call('RPUSH', keys[3] .. ':' .. string.format('%d', math.floor(expiry / 10000)),
+                string.format('%d', expiry % 10000) .. ':' .. args[1])
+              return 1
             end)
             """;
 
@@ -54,35 +84,17 @@ final class RedisStoreBenchmark {
         try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
             RedisCommands<byte[], byte[]> redis = connection.sync();
             IdempotencyStore store = RedisStore.builder().connection(connection).keyPrefix(prefix).build();
-            SetArgs claimArgs = SetArgs.Builder.nx().px(StoreBenchmark.LEASE.toMillis());
-            SetArgs completeArgs = SetArgs.Builder.xx().px(StoreBenchmark.TTL.toMillis());
-            byte[] claimed = "1".getBytes(StandardCharsets.UTF_8);
-            byte[] lease = Long.toString(StoreBenchmark.LEASE.toMillis()).getBytes(StandardCharsets.US_ASCII);
-            byte[] ttl = Long.toString(StoreBenchmark.TTL.toMillis()).getBytes(StandardCharsets.US_ASCII);
             String floorUnavailable = loadFloor(redis);
-            List<LoadHarness.Contender> contenders = new ArrayList<>(List.of(
-                    new LoadHarness.Contender("redis-idem-", key -> StoreBenchmark.claimAndComplete(store, key)),
-                    new LoadHarness.Contender(prefix + "-base-", key -> {
-                        byte[] name = key.getBytes(StandardCharsets.UTF_8);
-                        expectOk(redis.set(name, claimed, claimArgs), "a fresh key was not set");
-                        expectOk(redis.set(name, StoreBenchmark.RESULT, completeArgs), "the completion was not set");
-                    })));
-            if (floorUnavailable == null) {
-                contenders.add(new LoadHarness.Contender(prefix + "-floor-", key -> {
-                    byte[][] name = {key.getBytes(StandardCharsets.UTF_8)};
-                    expectOk(redis.fcall("idem_bench_floor_claim", ScriptOutputType.STATUS, name, claimed, lease),
-                            "a fresh key was not set");
-                    expectOk(redis.fcall("idem_bench_floor_complete", ScriptOutputType.STATUS, name,
-                            StoreBenchmark.RESULT, ttl), "the completion was not set");
-                }));
-            }
+            List<LoadHarness.Contender> contenders = contenders(redis, store, prefix, floorUnavailable == null);
             LoadHarness.warmUp(contenders);
             List<String> floorRows = new ArrayList<>();
+            List<String> contractRows = new ArrayList<>();
             for (int callers : StoreBenchmark.CALLERS) {
                 List<LoadHarness.Result> results = LoadHarness.measure(callers, schedule, contenders);
                 System.out.println(LoadHarness.row("Redis", callers, results.get(0), results.get(1)));
                 if (floorUnavailable == null) {
                     floorRows.add(LoadHarness.row("Redis", callers, results.get(2), results.get(1)));
+                    contractRows.add(LoadHarness.row("Redis", callers, results.get(3), results.get(1)));
                 }
             }
             System.out.println();
@@ -92,6 +104,12 @@ final class RedisStoreBenchmark {
                         + "against the baseline of the same row above");
                 System.out.println(LoadHarness.header("SETs as functions"));
                 floorRows.forEach(System.out::println);
+                System.out.println();
+                System.out.println("Contract floor: the least a first call under the store contract does (clock, one MessagePack "
+                        + "record with its audit entry, fenced, in-progress and completed indexes), as two functions, "
+                        + "against the baseline of the same row above");
+                System.out.println(LoadHarness.header("contract floor"));
+                contractRows.forEach(System.out::println);
             } else {
                 System.out.println("Script floor not measured: " + floorUnavailable);
             }
@@ -103,8 +121,53 @@ final class RedisStoreBenchmark {
         }
     }
 
-    /** Loads the floor's library; null when loaded, else why it could not be (functions need Redis 7). */
-    private static String loadFloor(RedisCommands<byte[], byte[]> redis) {
+    /**
+     * The first calls compared, each given a fresh key: the store's, the baseline's, then, when the floors'
+     * library is loaded, the script floor's and the contract floor's.
+     */
+    static List<LoadHarness.Contender> contenders(RedisCommands<byte[], byte[]> redis, IdempotencyStore store,
+            String prefix, boolean floors) {
+        SetArgs claimArgs = SetArgs.Builder.nx().px(StoreBenchmark.LEASE.toMillis());
+        SetArgs completeArgs = SetArgs.Builder.xx().px(StoreBenchmark.TTL.toMillis());
+        byte[] claimed = "1".getBytes(StandardCharsets.UTF_8);
+        List<LoadHarness.Contender> contenders = new ArrayList<>(List.of(
+                new LoadHarness.Contender("redis-idem-", key -> StoreBenchmark.claimAndComplete(store, key)),
+                new LoadHarness.Contender(prefix + "-base-", key -> {
+                    byte[] name = key.getBytes(StandardCharsets.UTF_8);
+                    expectOk(redis.set(name, claimed, claimArgs), "a fresh key was not set");
+                    expectOk(redis.set(name, StoreBenchmark.RESULT, completeArgs), "the completion was not set");
+                })));
+        if (!floors) {
+            return contenders;
+        }
+        byte[] lease = Long.toString(StoreBenchmark.LEASE.toMillis()).getBytes(StandardCharsets.US_ASCII);
+        byte[] ttl = Long.toString(StoreBenchmark.TTL.toMillis()).getBytes(StandardCharsets.US_ASCII);
+        contenders.add(new LoadHarness.Contender(prefix + "-floor-", key -> {
+            byte[][] name = {key.getBytes(StandardCharsets.UTF_8)};
+            expectOk(redis.fcall("idem_bench_floor_claim", ScriptOutputType.STATUS, name, claimed, lease),
+                    "a fresh key was not set");
+            expectOk(redis.fcall("idem_bench_floor_complete", ScriptOutputType.STATUS, name, StoreBenchmark.RESULT, ttl),
+                    "the completion was not set");
+        }));
+        byte[] fingerprint = StoreBenchmark.FINGERPRINT.getBytes(StandardCharsets.US_ASCII);
+        byte[] node = "bench".getBytes(StandardCharsets.US_ASCII);
+        byte[] token = "1".getBytes(StandardCharsets.US_ASCII);
+        String contract = prefix + "{c}";
+        byte[] inProgress = (contract + "i:P").getBytes(StandardCharsets.UTF_8);
+        byte[] completed = (contract + "i:C").getBytes(StandardCharsets.UTF_8);
+        contenders.add(new LoadHarness.Contender(contract + "r:", key -> {
+            byte[] member = key.getBytes(StandardCharsets.UTF_8);
+            byte[][] keys = {member, inProgress, completed};
+            expectOne(redis.fcall("idem_bench_contract_claim", ScriptOutputType.INTEGER, keys, member, fingerprint, node),
+                    "a fresh key was not claimed");
+            expectOne(redis.fcall("idem_bench_contract_complete", ScriptOutputType.INTEGER, keys, member, token,
+                    StoreBenchmark.RESULT), "the claim was not completed");
+        }));
+        return contenders;
+    }
+
+    /** Loads the floors' library; null when loaded, else why it could not be (functions need Redis 7). */
+    static String loadFloor(RedisCommands<byte[], byte[]> redis) {
         try {
             redis.functionLoad(FLOOR_LIBRARY, true);
             return null;
@@ -113,9 +176,15 @@ final class RedisStoreBenchmark {
         }
     }
 
-    private static void unloadFloor(RedisCommands<byte[], byte[]> redis) {
+    static void unloadFloor(RedisCommands<byte[], byte[]> redis) {
         CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).add("DELETE").add(FLOOR_LIBRARY_NAME);
         redis.dispatch(CommandType.FUNCTION, new StatusOutput<>(ByteArrayCodec.INSTANCE), args);
+    }
+
+    private static void expectOne(Object reply, String otherwise) {
+        if (!Long.valueOf(1).equals(reply)) {
+            throw new IllegalStateException(otherwise + ": " + reply);
+        }
     }
 
     private static void expectOk(Object reply, String otherwise) {
@@ -177,7 +246,7 @@ final class RedisStoreBenchmark {
         return total;
     }
 
-    private static void deleteKeys(RedisCommands<byte[], byte[]> redis, String prefix) {
+    static void deleteKeys(RedisCommands<byte[], byte[]> redis, String prefix) {
         ScanCursor cursor = ScanCursor.INITIAL;
         ScanArgs match = ScanArgs.Builder.matches(prefix + "*").limit(1000);
         do {

@@ -85,14 +85,18 @@ public final class RedisStore implements IdempotencyStore {
     private final String description;
     private final byte[] maxHistory;
     private final byte[] expiryGrace;
+    private final int maxHistoryPerKey;
+    private final long expiryGraceMillis;
 
     private RedisStore(Builder builder, Connector connector, Scripts scripts, String description) {
         this.scripts = scripts;
         this.layout = new Layout(builder.keyPrefix, builder.buckets);
         this.description = description;
         this.calls = new Calls(connector, description, builder.commandTimeout.toNanos());
-        this.maxHistory = Wire.number(builder.maxHistoryPerKey);
-        this.expiryGrace = Wire.number(Wire.nonNegativeMillis(builder.expiryGrace, "expiryGrace"));
+        this.maxHistoryPerKey = builder.maxHistoryPerKey;
+        this.expiryGraceMillis = Wire.nonNegativeMillis(builder.expiryGrace, "expiryGrace");
+        this.maxHistory = Wire.number(maxHistoryPerKey);
+        this.expiryGrace = Wire.number(expiryGraceMillis);
         this.walks = new BucketWalks(calls, layout, scripts, maxHistory);
     }
 
@@ -107,19 +111,18 @@ public final class RedisStore implements IdempotencyStore {
         String operation = "claim of key '" + key + "'";
         byte[] fingerprint = request.fingerprint() == null ? Wire.NONE : Wire.fingerprint(request.fingerprint());
         byte[] original = request.originalKey() == null ? Wire.NONE : Wire.utf8(request.originalKey());
-        List<Object> reply = onRecord(scripts.claim, key, operation, fingerprint,
-                Wire.number(Wire.positiveMillis(request.lease(), "lease")), Wire.utf8(request.node()), original,
-                maxHistory);
+        List<Object> reply = onRecord(scripts.claim, key, operation, fingerprint, Wire.utf8(request.node()), original,
+                Wire.integers(Wire.positiveMillis(request.lease(), "lease"), maxHistoryPerKey));
         return calls.decode(key, operation, () -> Replies.claim(reply));
     }
 
     @Override
     public boolean complete(Completion completion) {
         String key = completion.key();
-        Long done = onRecord(scripts.complete, key, "completion of key '" + key + "'", Wire.number(completion.token()),
-                completion.result(), Wire.number(Wire.positiveMillis(completion.ttl(), "ttl")),
-                Wire.number(Wire.clampedMillis(completion.elapsed())), Wire.utf8(completion.node()), maxHistory, expiryGrace,
-                Wire.number(INLINE_RESULT_BYTES));
+        Long done = onRecord(scripts.complete, key, "completion of key '" + key + "'", completion.result(),
+                Wire.utf8(completion.node()), Wire.integers(completion.token(),
+                        Wire.positiveMillis(completion.ttl(), "ttl"), Wire.clampedMillis(completion.elapsed()),
+                        maxHistoryPerKey, expiryGraceMillis, INLINE_RESULT_BYTES));
         return done == 1;
     }
 

@@ -19,6 +19,9 @@ import java.util.Map;
  */
 final class Replies {
 
+    /** A new record's claim, which the claim script answers with {@code {1}} alone, the shortest reply. */
+    private static final ClaimResult FRESH_CLAIM = new ClaimResult.Claimed(1, 1, Map.of(), AuditEvent.CLAIMED);
+
     private Replies() {
     }
 
@@ -26,6 +29,9 @@ final class Replies {
         int answer = (int) number(reply.get(0));
         switch (answer) {
             case 1:
+                if (reply.size() == 1) {
+                    return FRESH_CLAIM;
+                }
                 return new ClaimResult.Claimed(number(reply.get(1)), (int) number(reply.get(2)), steps(reply.get(4)),
                         Wire.event(number(reply.get(3))));
             case 2:

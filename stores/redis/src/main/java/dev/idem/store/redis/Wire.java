@@ -3,6 +3,7 @@ package dev.idem.store.redis;
 import dev.idem.store.AuditEvent;
 import dev.idem.store.ErrorInfo;
 import dev.idem.store.RecordState;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -166,6 +167,33 @@ final class Wire {
 
     static byte[] number(long value) {
         return utf8(Long.toString(value));
+    }
+
+    /**
+     * Whole numbers as one argument, each a MessagePack integer, which a script reads with one
+     * {@code cmsgpack.unpack}: Redis's Lua reads a number written in digits with {@code strtod}, several
+     * times slower.
+     */
+    static byte[] integers(long... values) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(values.length * 9);
+        for (long value : values) {
+            if (value >= 0 && value < 0x80) {
+                out.write((int) value);
+            } else if (value >= 0 && value <= 0xFFFF_FFFFL) {
+                out.write(0xCE);
+                writeBigEndian(out, value, 4);
+            } else {
+                out.write(0xD3);
+                writeBigEndian(out, value, 8);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeBigEndian(ByteArrayOutputStream out, long value, int bytes) {
+        for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
+            out.write((int) (value >>> shift) & 0xFF);
+        }
     }
 
     static String string(byte[] bytes) {

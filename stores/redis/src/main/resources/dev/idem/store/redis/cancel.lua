@@ -1,5 +1,5 @@
 -- cancel: releases a dead or scheduled record so that no worker runs it; it is kept for the retention.
--- KEYS: record, values, the bucket's 8 indexes.
+-- KEYS: record, values, the bucket's in-progress and completed indexes.
 -- ARGV: member, retention ms, node, history entries kept, expiry grace ms.
 -- Reply: 0 done, 1 not found, 2 wrong state.
 local record_key, values_key = KEYS[1], KEYS[2]
@@ -12,6 +12,6 @@ local expiry = now + tonumber(ARGV[2])
 local keep = keep_for(expiry, tonumber(ARGV[5]), now)
 record[STATE], record[NEXT], record[EXPIRY] = 'R', false, expiry - record[CREATED]
 write(record_key, record, CANCELLED, now, ARGV[3], tonumber(ARGV[4]), keep)
-reindex(index_keys(KEYS, 3), ARGV[1], from, record)
-if record[OWNS_VALUES] then redis.call('PEXPIRE', values_key, keep) end
+reindex(KEYS[3], ARGV[1], from, record)
+if record[OWNS_VALUES] then redis.call('PEXPIRE', values_key, integer(keep)) end
 return 0

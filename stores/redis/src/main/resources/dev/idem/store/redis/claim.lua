@@ -1,30 +1,47 @@
 -- claim: creates the record, takes over an expired lease or a due scheduled record, or answers with the
 -- record's state.
--- KEYS: record, values, the bucket's 8 indexes.
--- ARGV: member (the key), fingerprint ('' for none), lease ms, node, original key ('' for none),
---       history entries kept.
--- Reply: {1, token, attempt, event, steps} claimed, {2, result} completed, {3, error} failed,
---        {4, lease end, owner} in progress, {5} mismatch, {6, next attempt} scheduled,
---        {7, error, attempt} dead.
-local record_key, values_key, indexes = KEYS[1], KEYS[2], index_keys(KEYS, 3)
-local member, node, lease, max = ARGV[1], ARGV[4], tonumber(ARGV[3]), tonumber(ARGV[6])
+-- KEYS: record, values, the bucket's in-progress and completed indexes.
+-- ARGV: member (the key), fingerprint ('' for none), node, original key ('' for none), and in MessagePack:
+--       lease ms, history entries kept.
+-- Reply: {1, token, attempt, event, steps} claimed, {1} claimed as a new record (token 1, attempt 1,
+--        claimed, no steps), {2, result} completed, {3, error} failed, {4, lease end, owner} in progress,
+--        {5} mismatch, {6, next attempt} scheduled, {7, error, attempt} dead.
+local record_key, values_key, in_progress = KEYS[1], KEYS[2], KEYS[3]
+local member, node = ARGV[1], ARGV[3]
 local fingerprint = ARGV[2] ~= '' and ARGV[2] or false
+local original = ARGV[4] ~= '' and ARGV[4] or false
+local lease, max = cmsgpack.unpack(ARGV[5])
 local now = now_ms()
-local old = load_record(record_key)
+
+-- Redis 7 creates the record and reads the one there was in one command. Where that command is refused
+-- (before Redis 7, or while Redis refuses writes, when a duplicate must still get its answer), or the key
+-- holds no string, a GET reads the record instead.
+local bytes
+if (redis.REDIS_VERSION_NUM or 0) >= 0x070000 then
+  local record = {'P', 1, 1, node, fingerprint, original, now, 0, lease, false, false, false, false, false, 0}
+  audit(record, CLAIMED, now, node, max)
+  bytes = redis.pcall('SET', record_key, cmsgpack.pack(record), 'NX', 'GET')
+  if not bytes then
+    reindex(in_progress, member, nil, record)
+    return {1}
+  end
+  if type(bytes) ~= 'string' then bytes = nil end
+end
+local old = bytes and read_record(bytes) or load_record(record_key)
 
 if not old or (EXPIRING[old[STATE]] and now >= time_of(old, EXPIRY)) then
   local record, from = old, old and old[STATE]
   if old then
-    if from == 'C' then unindex_completed(indexes[COMPLETED_INDEX], member, time_of(old, EXPIRY)) end
+    if from == 'C' then unindex_completed(KEYS[4], member, time_of(old, EXPIRY)) end
     if old[OWNS_VALUES] then redis.call('DEL', values_key) end
     rebase(record, now, node, old[TOKEN] + 1, 1, fingerprint)
   else
     record = {false, 1, 1, node, fingerprint, false, now, 0, false, false, false, false, false, false, 0}
   end
-  record[STATE], record[ORIGINAL], record[LEASE] = 'P', ARGV[5] ~= '' and ARGV[5] or false, lease
+  record[STATE], record[ORIGINAL], record[LEASE] = 'P', original, lease
   record[NEXT], record[EXPIRY], record[ERROR], record[RESULT], record[OWNS_VALUES] = false, false, false, false, false
   write(record_key, record, CLAIMED, now, node, max)
-  reindex(indexes, member, from, record)
+  reindex(in_progress, member, from, record)
   return {1, record[TOKEN], 1, CLAIMED, {}}
 end
 
@@ -48,5 +65,5 @@ elseif state == 'F' then
 else
   return {7, old[ERROR] or false, old[ATTEMPT]}
 end
-local record = reclaim(record_key, values_key, indexes, member, old, fingerprint, node, lease, now, event, max)
+local record = reclaim(record_key, values_key, in_progress, member, old, fingerprint, node, lease, now, event, max)
 return {1, record[TOKEN], record[ATTEMPT], event, steps(values_key, record)}

@@ -21,10 +21,10 @@ while #jobs < wanted do
     elseif not old or old[STATE] ~= 'S' then
       redis.call('ZREM', indexes[DUE_INDEX], member)
     elseif time_of(old, NEXT) > now then
-      redis.call('ZADD', indexes[DUE_INDEX], time_of(old, NEXT), member)
+      redis.call('ZADD', indexes[DUE_INDEX], integer(time_of(old, NEXT)), member)
     else
       local due_at = time_of(old, NEXT)
-      local record = reclaim(record_key, values_key, indexes, member, old, false, node, lease, now, RESUMED, max)
+      local record = reclaim(record_key, values_key, indexes[STATE_INDEX.P], member, old, false, node, lease, now, RESUMED, max)
       jobs[#jobs + 1] = {member, record[TOKEN], record[ATTEMPT], due_at, record[FINGERPRINT],
         invocation(values_key, record), steps(values_key, record)}
     end

@@ -1,5 +1,5 @@
 -- fail: applies the failure outcome of the owner of token.
--- KEYS: record, values, the bucket's 8 indexes.
+-- KEYS: record, values, the bucket's in-progress and completed indexes.
 -- ARGV: member, token, outcome (R release, F remember, S schedule, D dead), ttl or delay ms,
 --       '1' to replace the invocation, invocation, error, elapsed ms, node, history entries kept,
 --       expiry grace ms.
@@ -28,8 +28,8 @@ elseif outcome == 'S' and ARGV[5] == '1' then
   own_values(values_key, record)
   redis.call('HSET', values_key, 'i', ARGV[6])
 elseif outcome == 'R' and record[OWNS_VALUES] then
-  redis.call('PEXPIRE', values_key, keep)
+  redis.call('PEXPIRE', values_key, integer(keep))
 end
 write(record_key, record, event, now, ARGV[9], tonumber(ARGV[10]), keep, tonumber(ARGV[8]), ARGV[7])
-reindex(index_keys(KEYS, 3), ARGV[1], 'P', record)
+reindex(KEYS[3], ARGV[1], 'P', record)
 return 1

@@ -20,13 +20,18 @@
 -- read only while the record says it owns it; the first write to it in a record's life deletes what an
 -- earlier life left there.
 --
--- Every bucket has eight indexes, which scripts get in this order: a sorted set per state but completed
--- (score: updated time), due (scheduled records by next attempt), expiry (failed and released records by
--- expiry) and the completed index. Completed records, the bulk of any store, are in lists by expiry
--- period instead of a sorted set, which costs a fifth of the memory: the list of period p (expiries from
--- p * PERIOD ms on) is the completed index's key followed by ':' and p, its entries are the expiry's
--- offset in the period, ':' and the member, and the completed index itself is a sorted set of the
--- periods that have a list. A list and the set live as long as the records in them.
+-- Every bucket has eight indexes: a sorted set per state but completed (score: updated time), due
+-- (scheduled records by next attempt), expiry (failed and released records by expiry) and the completed
+-- index. A script on a bucket gets them in that order. A script on one record gets the in-progress and
+-- the completed index, the ones a first call writes, and names the others after the in-progress index:
+-- its name ends in P, theirs in the state's letter, 'due' or 'exp' instead, so they share its hash tag
+-- and its slot.
+--
+-- Completed records, the bulk of any store, are in lists by expiry period instead of a sorted set, which
+-- costs a fifth of the memory: the list of period p (expiries from p * PERIOD ms on) is the completed
+-- index's key followed by ':' and p, its entries are the expiry's offset in the period, ':' and the
+-- member, and the completed index itself is a sorted set of the periods that have a list. A list and the
+-- set live as long as the records in them.
 
 local STATE, TOKEN, ATTEMPT, OWNER, FINGERPRINT, ORIGINAL, CREATED = 1, 2, 3, 4, 5, 6, 7
 local UPDATED, LEASE, NEXT, EXPIRY, ERROR, RESULT, OWNS_VALUES, SEQUENCE, HISTORY = 8, 9, 10, 11, 12, 13, 14, 15, 16
@@ -41,6 +46,12 @@ local PERIOD = 10000
 local CLAIMED, TAKEN_OVER, RESUMED, COMPLETED, FAILED, RELEASED, SCHEDULED, DEAD, STEP_SAVED, REQUEUED, CANCELLED =
   1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
 
+-- A whole number as Redis's argument or as part of a key or an index entry. Redis 7.0 writes a number given
+-- to redis.call with '%.17g', as Lua's concatenation writes one with '%.14g', both far slower than '%d'.
+local function integer(number)
+  return string.format('%d', number)
+end
+
 local function now_ms()
   local time = redis.call('TIME')
   return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -48,6 +59,12 @@ end
 
 local function corrupt(why)
   error({err = 'IDEMCORRUPT ' .. why})
+end
+
+-- The bucket index called name (a state's letter, 'due' or 'exp'), next to the in-progress index.
+local function index_of(in_progress, name)
+  if name == 'P' then return in_progress end
+  return string.sub(in_progress, 1, -2) .. name
 end
 
 local function index_keys(keys, first)
@@ -71,17 +88,31 @@ local function check(record, position, name, kind, required)
   end
 end
 
--- The record at key, nil when there is none. Raises IDEMCORRUPT when it cannot be read (and Redis raises
--- WRONGTYPE when the key holds no string).
-local function load_record(key)
-  local bytes = redis.call('GET', key)
-  if not bytes then return nil end
+-- Whether every field of record has its type, as the checks of read_record require.
+local function well_formed(record, state)
+  return type(record[TOKEN]) == 'number' and type(record[ATTEMPT]) == 'number'
+    and type(record[OWNER]) == 'string' and type(record[CREATED]) == 'number'
+    and type(record[UPDATED]) == 'number' and type(record[SEQUENCE]) == 'number'
+    and type(record[OWNS_VALUES]) == 'boolean'
+    and (not record[FINGERPRINT] or type(record[FINGERPRINT]) == 'string')
+    and (not record[ORIGINAL] or type(record[ORIGINAL]) == 'string')
+    and (not record[RESULT] or type(record[RESULT]) == 'string')
+    and (type(record[LEASE]) == 'number' or not record[LEASE] and state ~= 'P')
+    and (type(record[NEXT]) == 'number' or not record[NEXT] and state ~= 'S')
+    and (type(record[EXPIRY]) == 'number' or not record[EXPIRY] and not EXPIRING[state])
+    and (type(record[ERROR]) == 'string' or not record[ERROR] and state ~= 'F')
+end
+
+-- The record stored as bytes. Raises IDEMCORRUPT, naming the first field that is wrong, when it cannot be
+-- read.
+local function read_record(bytes)
   local ok, record = pcall(cmsgpack.unpack, bytes)
   if not ok or type(record) ~= 'table' then corrupt('it is not a MessagePack array') end
   local state = record[STATE]
   if not STATE_INDEX[state] and state ~= 'C' then
     corrupt("field 1 (the state) holds an impossible state '" .. tostring(state) .. "'")
   end
+  if well_formed(record, state) then return record end
   check(record, TOKEN, 'token', 'number', true)
   check(record, ATTEMPT, 'attempt', 'number', true)
   check(record, OWNER, 'owner', 'string', true)
@@ -97,6 +128,13 @@ local function load_record(key)
   check(record, SEQUENCE, 'sequence', 'number', true)
   if type(record[OWNS_VALUES]) ~= 'boolean' then corrupt('field 14 (owns values) is not a boolean') end
   return record
+end
+
+-- The record at key, nil when there is none, as read_record reads it (and Redis raises WRONGTYPE when the
+-- key holds no string).
+local function load_record(key)
+  local bytes = redis.call('GET', key)
+  return bytes and read_record(bytes) or nil
 end
 
 -- The state and update time of the record at key, without checking the rest: nil when there is none,
@@ -151,9 +189,9 @@ local function rebase(record, created, owner, token, attempt, fingerprint)
     created, owner, token, attempt, fingerprint
 end
 
--- Writes the record after a transition at now: its audit entry (event, by node) becomes the newest,
--- with the next sequence number, keeping the newest max entries. Sets a TTL of px ms, or clears it.
-local function write(key, record, event, now, node, max, px, elapsed, err, step)
+-- Records a transition at now: its audit entry (event, by node) becomes the newest, with the next sequence
+-- number, keeping the newest max entries.
+local function audit(record, event, now, node, max, elapsed, err, step)
   local entry = {event, now - record[CREATED], elapsed or false, err or false, step or false}
   if node ~= record[OWNER] then
     entry[ENTRY_NODE] = node
@@ -167,8 +205,13 @@ local function write(key, record, event, now, node, max, px, elapsed, err, step)
   for i = #record, HISTORY + max, -1 do record[i] = nil end
   record[SEQUENCE] = record[SEQUENCE] + 1
   record[UPDATED] = now - record[CREATED]
+end
+
+-- Writes the record after a transition at now, as audit records it. Sets a TTL of px ms, or clears it.
+local function write(key, record, event, now, node, max, px, elapsed, err, step)
+  audit(record, event, now, node, max, elapsed, err, step)
   if px then
-    redis.call('SET', key, cmsgpack.pack(record), 'PX', px)
+    redis.call('SET', key, cmsgpack.pack(record), 'PX', integer(px))
   else
     redis.call('SET', key, cmsgpack.pack(record))
   end
@@ -180,30 +223,32 @@ local function keep_for(expiry, grace, now)
 end
 
 -- Moves member from the index of state `from` (nil: none) to the index of the record's state, and keeps
--- the due and expiry indexes in step.
-local function reindex(indexes, member, from, record)
+-- the due and expiry indexes in step; in_progress is the bucket's in-progress index.
+local function reindex(in_progress, member, from, record)
   local state = record[STATE]
-  if from and from ~= state and STATE_INDEX[from] then redis.call('ZREM', indexes[STATE_INDEX[from]], member) end
-  if STATE_INDEX[state] then redis.call('ZADD', indexes[STATE_INDEX[state]], time_of(record, UPDATED), member) end
+  if from and from ~= state and STATE_INDEX[from] then redis.call('ZREM', index_of(in_progress, from), member) end
+  if STATE_INDEX[state] then
+    redis.call('ZADD', index_of(in_progress, state), integer(time_of(record, UPDATED)), member)
+  end
   if state == 'S' then
-    redis.call('ZADD', indexes[DUE_INDEX], time_of(record, NEXT), member)
+    redis.call('ZADD', index_of(in_progress, 'due'), integer(time_of(record, NEXT)), member)
   elseif from == 'S' then
-    redis.call('ZREM', indexes[DUE_INDEX], member)
+    redis.call('ZREM', index_of(in_progress, 'due'), member)
   end
   if EXPIRY_INDEXED[state] then
-    redis.call('ZADD', indexes[EXPIRY_INDEX], time_of(record, EXPIRY), member)
+    redis.call('ZADD', index_of(in_progress, 'exp'), integer(time_of(record, EXPIRY)), member)
   elseif from and EXPIRY_INDEXED[from] then
-    redis.call('ZREM', indexes[EXPIRY_INDEX], member)
+    redis.call('ZREM', index_of(in_progress, 'exp'), member)
   end
 end
 
 -- The list of completed records whose expiry falls in period, and the entry of member expiring at expiry.
 local function completed_list(completed, period)
-  return completed .. ':' .. period
+  return completed .. ':' .. integer(period)
 end
 
 local function completed_entry(member, expiry)
-  return (expiry % PERIOD) .. ':' .. member
+  return integer(expiry % PERIOD) .. ':' .. member
 end
 
 -- Adds a record that completed and expires at expiry to the completed index; the record is kept for
@@ -213,9 +258,9 @@ local function index_completed(completed, member, expiry, grace, now)
   local list = completed_list(completed, period)
   if redis.call('RPUSH', list, completed_entry(member, expiry)) == 1 then
     local keep = keep_for((period + 1) * PERIOD, grace, now)
-    redis.call('PEXPIRE', list, keep)
-    redis.call('ZADD', completed, period, period)
-    if redis.call('PTTL', completed) < keep then redis.call('PEXPIRE', completed, keep) end
+    redis.call('PEXPIRE', list, integer(keep))
+    redis.call('ZADD', completed, integer(period), integer(period))
+    if redis.call('PTTL', completed) < keep then redis.call('PEXPIRE', completed, integer(keep)) end
   end
 end
 
@@ -257,14 +302,14 @@ local function result_of(record, values_key)
 end
 
 -- Claims an existing record for node: token + 1, attempt + 1, steps kept, TTL cleared.
-local function reclaim(record_key, values_key, indexes, member, record, fingerprint, node, lease, now, event, max)
+local function reclaim(record_key, values_key, in_progress, member, record, fingerprint, node, lease, now, event, max)
   local from = record[STATE]
   rebase(record, record[CREATED], node, record[TOKEN] + 1, record[ATTEMPT] + 1,
     record[FINGERPRINT] or fingerprint or false)
   record[STATE], record[LEASE], record[NEXT], record[EXPIRY], record[RESULT] = 'P', now + lease - record[CREATED],
     false, false, false
   write(record_key, record, event, now, node, max)
-  reindex(indexes, member, from, record)
+  reindex(in_progress, member, from, record)
   if EXPIRING[from] and record[OWNS_VALUES] then redis.call('PERSIST', values_key) end
   return record
 end

@@ -25,7 +25,7 @@ for _, member in ipairs(expired) do
   local record_key = record_prefix .. member
   local ok, record = pcall(load_record, record_key)
   if ok and record and EXPIRING[record[STATE]] and time_of(record, EXPIRY) > now then
-    redis.call('ZADD', indexes[EXPIRY_INDEX], time_of(record, EXPIRY), member)
+    redis.call('ZADD', indexes[EXPIRY_INDEX], integer(time_of(record, EXPIRY)), member)
   elseif ok and record and not EXPIRING[record[STATE]] then
     redis.call('ZREM', indexes[EXPIRY_INDEX], member)
     for state in pairs(EXPIRING) do

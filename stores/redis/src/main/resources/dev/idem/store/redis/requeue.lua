@@ -1,5 +1,5 @@
 -- requeue: makes a dead or scheduled record due now, with a fresh attempt count.
--- KEYS: record, values, the bucket's 8 indexes.
+-- KEYS: record, values, the bucket's in-progress and completed indexes.
 -- ARGV: member, node, history entries kept.
 -- Reply: 0 done, 1 not found, 2 wrong state.
 local record_key = KEYS[1]
@@ -11,5 +11,5 @@ local now = now_ms()
 rebase(record, record[CREATED], record[OWNER], record[TOKEN], 0, record[FINGERPRINT])
 record[STATE], record[NEXT] = 'S', now - record[CREATED]
 write(record_key, record, REQUEUED, now, ARGV[2], tonumber(ARGV[3]))
-reindex(index_keys(KEYS, 3), ARGV[1], from, record)
+reindex(KEYS[3], ARGV[1], from, record)
 return 0

@@ -1,5 +1,5 @@
 -- saveStep: saves (or overwrites) a step's value for the owner of token.
--- KEYS: record, values, the bucket's 8 indexes.
+-- KEYS: record, values, the bucket's in-progress and completed indexes.
 -- ARGV: member, token, step name, value, node, history entries kept.
 -- Reply: 1 done, 0 stale token.
 local record_key, values_key = KEYS[1], KEYS[2]
@@ -9,5 +9,5 @@ local now = now_ms()
 own_values(values_key, record)
 redis.call('HSET', values_key, '.' .. ARGV[3], ARGV[4])
 write(record_key, record, STEP_SAVED, now, ARGV[5], tonumber(ARGV[6]), nil, nil, nil, ARGV[3])
-redis.call('ZADD', KEYS[3 + STATE_INDEX.P - 1], now, ARGV[1])
+redis.call('ZADD', KEYS[3], integer(now), ARGV[1])
 return 1

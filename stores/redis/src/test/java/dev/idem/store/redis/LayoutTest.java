@@ -2,6 +2,7 @@ package dev.idem.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idem.store.RecordState;
 import io.lettuce.core.cluster.SlotHash;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -24,6 +25,25 @@ class LayoutTest {
             }
             assertThat(Wire.string(layout.recordScriptKeys(key)[0])).isEqualTo("idem{" + layout.tag(bucket) + "}r:" + key);
             assertThat(layout.tag(bucket)).hasSizeBetween(1, 2);
+        }
+    }
+
+    @Test
+    void aRecordScriptGetsTheIndexesAFirstCallWritesAndNamesTheOthersAfterTheInProgressOne() {
+        String[] others = {"F", "R", "S", "D", "due", "exp"};
+        for (String key : List.of("payments:evt_1", "ns:{hash}tag", "ns:ünï-🦄")) {
+            int bucket = layout.bucket(key);
+            byte[][] keys = layout.recordScriptKeys(key);
+            byte[][] indexes = layout.indexKeys(bucket);
+            assertThat(keys.length).isEqualTo(4);
+            assertThat(Wire.string(keys[1])).isEqualTo("idem{" + layout.tag(bucket) + "}v:" + key);
+            String inProgress = Wire.string(keys[2]);
+            assertThat(inProgress).isEqualTo(Wire.string(layout.stateIndex(bucket, RecordState.IN_PROGRESS))).endsWith("P");
+            assertThat(keys[3]).isEqualTo(indexes[Layout.INDEX_KEYS - 1]);
+            for (int i = 0; i < others.length; i++) {
+                assertThat(Wire.string(indexes[i + 1]))
+                        .isEqualTo(inProgress.substring(0, inProgress.length() - 1) + others[i]);
+            }
         }
     }
 

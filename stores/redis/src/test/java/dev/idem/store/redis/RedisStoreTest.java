@@ -22,6 +22,8 @@ import dev.idem.store.StepWrite;
 import dev.idem.testing.MutableClock;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -492,6 +494,20 @@ class RedisStoreTest {
         assertThat(((ClaimResult.Completed) store.claim(new ClaimRequest(large, null, LEASE, "n", null))).result())
                 .isEqualTo(largeResult);
         assertThat(store.find(large).orElseThrow().result()).isEqualTo(largeResult);
+    }
+
+    @Test
+    void numbersReachTheScriptsAsMessagePackThatRedisReadsBackExactly() {
+        long[] numbers = {0, 1, 127, 128, 255, 65_535, 65_536, 4_294_967_295L, 4_294_967_296L, 3_153_600_000_000L, -1,
+            -3_153_600_000_000L};
+        RedisClient client = RedisClient.create(TestRedis.STANDALONE_URL);
+        try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
+            List<Object> read = connection.sync().eval("return {cmsgpack.unpack(ARGV[1])}", ScriptOutputType.MULTI,
+                    new byte[0][], Wire.integers(numbers));
+            assertThat(read).containsExactly(Arrays.stream(numbers).boxed().toArray());
+        } finally {
+            client.shutdown();
+        }
     }
 
     @Test
