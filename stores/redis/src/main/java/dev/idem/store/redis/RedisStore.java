@@ -109,10 +109,10 @@ public final class RedisStore implements IdempotencyStore {
     public ClaimResult claim(ClaimRequest request) {
         String key = request.key();
         String operation = "claim of key '" + key + "'";
-        byte[] fingerprint = request.fingerprint() == null ? Wire.NONE : Wire.fingerprint(request.fingerprint());
-        byte[] original = request.originalKey() == null ? Wire.NONE : Wire.utf8(request.originalKey());
-        List<Object> reply = onRecord(scripts.claim, key, operation, fingerprint, Wire.utf8(request.node()), original,
-                Wire.integers(Wire.positiveMillis(request.lease(), "lease"), maxHistoryPerKey));
+        byte[] fingerprint = request.fingerprint() == null ? null : Wire.fingerprint(request.fingerprint());
+        byte[] original = request.originalKey() == null ? null : Wire.utf8(request.originalKey());
+        List<Object> reply = onRecord(scripts.claim, key, operation, Wire.packed(fingerprint,
+                Wire.utf8(request.node()), original, Wire.positiveMillis(request.lease(), "lease"), maxHistoryPerKey));
         return calls.decode(key, operation, () -> Replies.claim(reply));
     }
 
@@ -120,7 +120,7 @@ public final class RedisStore implements IdempotencyStore {
     public boolean complete(Completion completion) {
         String key = completion.key();
         Long done = onRecord(scripts.complete, key, "completion of key '" + key + "'", completion.result(),
-                Wire.utf8(completion.node()), Wire.integers(completion.token(),
+                Wire.packed(Wire.utf8(completion.node()), completion.token(),
                         Wire.positiveMillis(completion.ttl(), "ttl"), Wire.clampedMillis(completion.elapsed()),
                         maxHistoryPerKey, expiryGraceMillis, INLINE_RESULT_BYTES));
         return done == 1;

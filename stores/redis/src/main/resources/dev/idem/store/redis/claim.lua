@@ -1,16 +1,15 @@
 -- claim: creates the record, takes over an expired lease or a due scheduled record, or answers with the
 -- record's state.
 -- KEYS: record, values, the bucket's in-progress and completed indexes.
--- ARGV: member (the key), fingerprint ('' for none), node, original key ('' for none), and in MessagePack:
---       lease ms, history entries kept.
+-- ARGV: member (the key), then in MessagePack: fingerprint (nil for none), node, original key (nil for
+--       none), lease ms, history entries kept.
 -- Reply: {1, token, attempt, event, steps} claimed, {1} claimed as a new record (token 1, attempt 1,
 --        claimed, no steps), {2, result} completed, {3, error} failed, {4, lease end, owner} in progress,
 --        {5} mismatch, {6, next attempt} scheduled, {7, error, attempt} dead.
 local record_key, values_key, in_progress = KEYS[1], KEYS[2], KEYS[3]
-local member, node = ARGV[1], ARGV[3]
-local fingerprint = ARGV[2] ~= '' and ARGV[2] or false
-local original = ARGV[4] ~= '' and ARGV[4] or false
-local lease, max = cmsgpack.unpack(ARGV[5])
+local member = ARGV[1]
+local fingerprint, node, original, lease, max = cmsgpack.unpack(ARGV[2])
+fingerprint, original = fingerprint or false, original or false
 local now = now_ms()
 
 -- Redis 7 creates the record and reads the one there was in one command. Where that command is refused

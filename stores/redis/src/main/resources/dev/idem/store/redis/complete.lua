@@ -1,10 +1,10 @@
 -- complete: stores the result of the owner of token; the record expires after the ttl.
 -- KEYS: record, values, the bucket's in-progress and completed indexes.
--- ARGV: member, result, node, and in MessagePack: token, ttl ms, elapsed ms, history entries kept,
+-- ARGV: member, result, then in MessagePack: node, token, ttl ms, elapsed ms, history entries kept,
 --       expiry grace ms, largest result kept in the record.
 -- Reply: 1 done, 0 stale token.
 local record_key, values_key, result = KEYS[1], KEYS[2], ARGV[2]
-local token, ttl, elapsed, max, grace, inline = cmsgpack.unpack(ARGV[4])
+local node, token, ttl, elapsed, max, grace, inline = cmsgpack.unpack(ARGV[3])
 local record = fenced(record_key, token)
 if not record then return 0 end
 local now = now_ms()
@@ -20,7 +20,7 @@ else
   redis.call('PEXPIRE', values_key, integer(keep))
   record[RESULT], record[OWNS_VALUES] = false, true
 end
-write(record_key, record, COMPLETED, now, ARGV[3], max, keep, elapsed)
+write(record_key, record, COMPLETED, now, node, max, keep, elapsed)
 reindex(KEYS[3], ARGV[1], 'P', record)
 index_completed(KEYS[4], ARGV[1], expiry, grace, now)
 return 1

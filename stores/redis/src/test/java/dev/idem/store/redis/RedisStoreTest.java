@@ -497,14 +497,31 @@ class RedisStoreTest {
     }
 
     @Test
-    void numbersReachTheScriptsAsMessagePackThatRedisReadsBackExactly() {
+    void packedArgumentsReachTheScriptsAsMessagePackThatRedisReadsBackExactly() {
         long[] numbers = {0, 1, 127, 128, 255, 65_535, 65_536, 4_294_967_295L, 4_294_967_296L, 3_153_600_000_000L, -1,
             -3_153_600_000_000L};
+        byte[] large = new byte[70_000];
+        Arrays.fill(large, (byte) 'x');
+        Object[] values = new Object[numbers.length + 5];
+        for (int i = 0; i < numbers.length; i++) {
+            values[i] = numbers[i];
+        }
+        values[numbers.length] = bytes("node-1");
+        values[numbers.length + 1] = null;
+        values[numbers.length + 2] = bytes("ünï-🦄 '; DROP TABLE");
+        values[numbers.length + 3] = new byte[0];
+        values[numbers.length + 4] = large;
         RedisClient client = RedisClient.create(TestRedis.STANDALONE_URL);
         try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
-            List<Object> read = connection.sync().eval("return {cmsgpack.unpack(ARGV[1])}", ScriptOutputType.MULTI,
-                    new byte[0][], Wire.integers(numbers));
-            assertThat(read).containsExactly(Arrays.stream(numbers).boxed().toArray());
+            List<Object> read = connection.sync().eval("local read = {cmsgpack.unpack(ARGV[1])} "
+                    + "for i = 1, " + values.length + " do if read[i] == nil then read[i] = 'nil' end end "
+                    + "return read", ScriptOutputType.MULTI, new byte[0][], Wire.packed(values));
+            assertThat(read).hasSize(values.length);
+            for (int i = 0; i < numbers.length; i++) {
+                assertThat(read.get(i)).as("number %d", i).isEqualTo(numbers[i]);
+            }
+            assertThat(read.subList(numbers.length, values.length)).map(item -> Wire.string((byte[]) item)).containsExactly("node-1", "nil",
+                    "ünï-🦄 '; DROP TABLE", "", "x".repeat(large.length));
         } finally {
             client.shutdown();
         }
