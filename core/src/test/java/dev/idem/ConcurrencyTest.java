@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.idem.annotation.Idempotent;
 import dev.idem.store.InMemoryStore;
 import dev.idem.testing.ReflectiveWeaver;
+import dev.idem.testing.Together;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,11 +13,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.RepeatedTest;
@@ -66,28 +62,13 @@ class ConcurrencyTest {
 
         try (Idem idem = Idem.builder().store(new InMemoryStore()).build()) {
             ReflectiveWeaver weaver = new ReflectiveWeaver(idem);
-            CountDownLatch start = new CountDownLatch(1);
-            ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-            try {
-                List<Future<?>> workers = new ArrayList<>();
-                for (int t = 0; t < THREADS; t++) {
-                    workers.add(pool.submit(() -> {
-                        start.await();
-                        for (Delivery delivery = queue.poll(); delivery != null; delivery = queue.poll()) {
-                            Settlement settlement = weaver.call(ledger, "settle", delivery);
-                            results.computeIfAbsent(delivery.eventId(), id -> Collections.synchronizedList(new ArrayList<>()))
-                                    .add(settlement);
-                        }
-                        return null;
-                    }));
+            Together.run(THREADS, thread -> {
+                for (Delivery delivery = queue.poll(); delivery != null; delivery = queue.poll()) {
+                    Settlement settlement = weaver.call(ledger, "settle", delivery);
+                    results.computeIfAbsent(delivery.eventId(), id -> Collections.synchronizedList(new ArrayList<>()))
+                            .add(settlement);
                 }
-                start.countDown();
-                for (Future<?> worker : workers) {
-                    worker.get(120, TimeUnit.SECONDS);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            });
         }
 
         assertThat(ledger.runs).hasSize(KEYS);

@@ -3,6 +3,7 @@ package dev.idem.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.idem.testing.Together;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -506,37 +506,22 @@ public abstract class StoreContractTest {
         AtomicInteger wins = new AtomicInteger();
         Set<String> winners = ConcurrentHashMap.newKeySet();
         AtomicInteger doubleWins = new AtomicInteger();
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                IdempotencyStore client = t % 2 == 0 ? store() : otherClient();
-                int offset = t;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < keys; i++) {
-                        String key = key("race-" + ((i + offset) % keys));
-                        ClaimResult result = client.claim(new ClaimRequest(key, "fp", LEASE, "t" + offset, null));
-                        if (result instanceof ClaimResult.Claimed) {
-                            wins.incrementAndGet();
-                            if (!winners.add(key)) {
-                                doubleWins.incrementAndGet();
-                            }
-                        } else {
-                            assertThat(result).isInstanceOf(ClaimResult.InProgress.class);
-                        }
+        IdempotencyStore[] clients = {store(), otherClient()};
+        Together.run(threads, thread -> {
+            IdempotencyStore client = clients[thread % 2];
+            for (int i = 0; i < keys; i++) {
+                String key = key("race-" + ((i + thread) % keys));
+                ClaimResult result = client.claim(new ClaimRequest(key, "fp", LEASE, "t" + thread, null));
+                if (result instanceof ClaimResult.Claimed) {
+                    wins.incrementAndGet();
+                    if (!winners.add(key)) {
+                        doubleWins.incrementAndGet();
                     }
-                    return null;
-                }));
+                } else {
+                    assertThat(result).isInstanceOf(ClaimResult.InProgress.class);
+                }
             }
-            start.countDown();
-            for (Future<?> future : futures) {
-                future.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         assertThat(doubleWins).hasValue(0);
         assertThat(wins).hasValue(keys);
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.idem.store.ClaimRequest;
 import dev.idem.store.ClaimResult;
 import dev.idem.store.Completion;
+import dev.idem.testing.Together;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,11 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,36 +119,24 @@ class PostgresGroupedWritesTest {
         int keys = 400;
         int threads = 64;
         JdbcStore other = TestDatabases.open(TestDatabases.builder(url).tablePrefix(prefix).poolSize(16), url);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
         Map<String, AtomicInteger> claims = new ConcurrentHashMap<>();
+        List<String> shared = new ArrayList<>();
+        for (int k = 0; k < keys; k++) {
+            shared.add("shared-" + k);
+        }
         try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> callers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                JdbcStore mine = t % 2 == 0 ? store : other;
-                List<String> order = new ArrayList<>();
-                for (int k = 0; k < keys; k++) {
-                    order.add("shared-" + k);
-                }
-                Collections.shuffle(order, new Random(t));
-                List<String> firstHalf = order.subList(0, keys / 2);
-                callers.add(pool.submit(() -> {
-                    start.await();
-                    for (String key : firstHalf) {
-                        if (mine.claim(new ClaimRequest(key, FINGERPRINT, LEASE, "node-" + mine.hashCode(), null))
-                                instanceof ClaimResult.Claimed) {
-                            claims.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-                        }
+            Together.run(threads, thread -> {
+                JdbcStore mine = thread % 2 == 0 ? store : other;
+                List<String> order = new ArrayList<>(shared);
+                Collections.shuffle(order, new Random(thread));
+                for (String key : order.subList(0, keys / 2)) {
+                    if (mine.claim(new ClaimRequest(key, FINGERPRINT, LEASE, "node-" + mine.hashCode(), null))
+                            instanceof ClaimResult.Claimed) {
+                        claims.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
                     }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> caller : callers) {
-                caller.get(120, TimeUnit.SECONDS);
-            }
+                }
+            });
         } finally {
-            pool.shutdownNow();
             other.close();
         }
 
