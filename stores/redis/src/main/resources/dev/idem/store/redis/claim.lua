@@ -15,38 +15,38 @@ local now = now_ms()
 -- Redis 7 creates the record and reads the one there was in one command. Where that command is refused
 -- (before Redis 7, or while Redis refuses writes, when a duplicate must still get its answer), or the key
 -- holds no string, a GET reads the record instead.
-local bytes
+local bytes, created
 if (redis.REDIS_VERSION_NUM or 0) >= 0x070000 then
-  local record = {'P', 1, 1, node, fingerprint, original, now, 0, lease, false, false, false, false, false, 0}
-  audit(record, CLAIMED, now, node, max)
-  bytes = redis.pcall('SET', record_key, cmsgpack.pack(record), 'NX', 'GET')
-  if not bytes then
-    reindex(in_progress, member, nil, record)
-    return {1}
-  end
+  bytes = redis.pcall('SET', record_key, cmsgpack.pack(new_record(node, fingerprint, original, lease, now)), 'NX',
+    'GET')
+  created = not bytes
   if type(bytes) ~= 'string' then bytes = nil end
 end
-local old = bytes and read_record(bytes) or load_record(record_key)
+local old = not created and (bytes and read_record(bytes) or load_record(record_key))
 
-if not old or (EXPIRING[old[STATE]] and now >= time_of(old, EXPIRY)) then
-  local record, from = old, old and old[STATE]
-  if old then
-    if from == 'C' then unindex_completed(KEYS[4], member, time_of(old, EXPIRY)) end
-    if old[OWNS_VALUES] then redis.call('DEL', values_key) end
-    rebase(record, now, node, old[TOKEN] + 1, 1, fingerprint)
-  else
-    record = {false, 1, 1, node, fingerprint, false, now, 0, false, false, false, false, false, false, 0}
+if not old then
+  if not created then
+    redis.call('SET', record_key, cmsgpack.pack(new_record(node, fingerprint, original, lease, now)))
   end
-  record[STATE], record[ORIGINAL], record[LEASE] = 'P', original, lease
-  record[NEXT], record[EXPIRY], record[ERROR], record[RESULT], record[OWNS_VALUES] = false, false, false, false, false
-  write(record_key, record, CLAIMED, now, node, max)
-  reindex(in_progress, member, from, record)
-  return {1, record[TOKEN], 1, CLAIMED, {}}
+  redis.call('ZADD', in_progress, integer(now), member)
+  return {1}
+end
+
+local state = old[STATE]
+if EXPIRING[state] and now >= time_of(old, EXPIRY) then
+  if state == 'C' then unindex_completed(KEYS[4], member, time_of(old, EXPIRY)) end
+  if old[OWNS_VALUES] then redis.call('DEL', values_key) end
+  rebase(old, now, node, old[TOKEN] + 1, 1, fingerprint)
+  old[STATE], old[ORIGINAL], old[LEASE] = 'P', original, lease
+  old[NEXT], old[EXPIRY], old[ERROR], old[RESULT], old[OWNS_VALUES] = false, false, false, false, false
+  write(record_key, old, CLAIMED, now, node, max)
+  reindex(in_progress, member, state, old)
+  return {1, old[TOKEN], 1, CLAIMED, {}}
 end
 
 if fingerprint and old[FINGERPRINT] and fingerprint ~= old[FINGERPRINT] then return {5} end
 
-local state, event = old[STATE]
+local event
 if state == 'P' then
   local lease_end = time_of(old, LEASE)
   if now < lease_end then return {4, lease_end, old[OWNER]} end

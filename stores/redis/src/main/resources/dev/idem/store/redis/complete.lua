@@ -21,6 +21,7 @@ else
   record[RESULT], record[OWNS_VALUES] = false, true
 end
 write(record_key, record, COMPLETED, now, node, max, keep, elapsed)
-reindex(KEYS[3], ARGV[1], 'P', record)
+-- fenced: the record was in progress, so it leaves the in-progress index and no other.
+redis.call('ZREM', KEYS[3], ARGV[1])
 index_completed(KEYS[4], ARGV[1], expiry, grace, now)
 return 1

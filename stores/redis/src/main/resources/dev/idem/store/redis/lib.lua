@@ -198,21 +198,32 @@ local function rebase(record, created, owner, token, attempt, fingerprint)
 end
 
 -- Records a transition at now: its audit entry (event, by node) becomes the newest, with the next sequence
--- number, keeping the newest max entries.
+-- number, keeping the newest max entries. An entry by the record's owner leaves out its empty fields at
+-- the end.
 local function audit(record, event, now, node, max, elapsed, err, step)
-  local entry = {event, now - record[CREATED], elapsed or false, err or false, step or false}
+  local at = now - record[CREATED]
+  local entry
   if node ~= record[OWNER] then
-    entry[ENTRY_NODE] = node
+    entry = {event, at, elapsed or false, err or false, step or false, node}
+  elseif step then
+    entry = {event, at, elapsed or false, err or false, step}
+  elseif err then
+    entry = {event, at, elapsed or false, err}
+  elseif elapsed then
+    entry = {event, at, elapsed}
   else
-    for i = 5, 3, -1 do
-      if entry[i] then break end
-      entry[i] = nil
-    end
+    entry = {event, at}
   end
   table.insert(record, HISTORY, entry)
   for i = #record, HISTORY + max, -1 do record[i] = nil end
   record[SEQUENCE] = record[SEQUENCE] + 1
-  record[UPDATED] = now - record[CREATED]
+  record[UPDATED] = at
+end
+
+-- A new record of node's first attempt, in progress for lease ms from now, with its claim as its only
+-- history entry: what audit makes of a claim of a new record.
+local function new_record(node, fingerprint, original, lease, now)
+  return {'P', 1, 1, node, fingerprint, original, now, 0, lease, false, false, false, false, false, 1, {CLAIMED, 0}}
 end
 
 -- Writes the record after a transition at now, as audit records it. Sets a TTL of px ms, or clears it.
