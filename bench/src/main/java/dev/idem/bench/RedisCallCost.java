@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 /**
  * Redis's own work per first call, counted in instructions by valgrind's callgrind: the same contenders as
- * {@link StoreBenchmark}'s Redis rows (the store, the baseline, the script floor and the contract floor),
+ * {@link StoreBenchmark}'s Redis rows (the store, the baseline and the three floors),
  * one after the other on one connection, each counted over the same number of first calls on fresh keys.
  * An instruction count is the same from run to run whatever else the machine does, so it shows a change of
  * a few percent in the scripts that a throughput run on a shared machine cannot; it leaves out the kernel's
@@ -55,7 +55,8 @@ public final class RedisCallCost {
                     .commandTimeout(Duration.ofMinutes(1)).build()) {
                 List<LoadHarness.Contender> contenders = RedisStoreBenchmark.contenders(redis, store, prefix, true);
                 String[] names = {"Idem (claim + complete)", "baseline (SET NX PX, SET XX PX)",
-                    "script floor (the two SETs as functions)", "contract floor (two functions)"};
+                    "script floor (the two SETs as functions)", "contract floor (two functions)",
+                    "string floor (the contract floor, its record a plain string)"};
                 long[] perCall = new long[contenders.size()];
                 for (int i = 0; i < contenders.size(); i++) {
                     perCall[i] = count(contenders.get(i), pid, dumps, calls) / calls;

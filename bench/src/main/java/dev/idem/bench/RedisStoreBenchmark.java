@@ -27,13 +27,15 @@ import java.util.UUID;
 /**
  * The Redis half of {@link StoreBenchmark}: the store's claim + complete next to {@code SET NX PX} then
  * {@code SET XX} on the same connection, and the memory a completed record takes by {@code MEMORY USAGE}:
- * the record (fields, history, small result) and its index entry. Two floors run in the same rounds, each
- * next to the baseline measured with it. The script floor: the same two {@code SET}s, each run inside a
- * Redis function, the least that any store whose writes are server-side scripts (as fencing needs on Redis
- * 7) pays. The contract floor: the least that a first call under the store contract does, written as two
- * functions with nothing else: the primary's clock, one MessagePack record created with its audit entry
- * and then read, fenced and rewritten with a TTL, the in-progress index and the completed index; without
- * the store's checks of what it reads, options, buckets or other paths.
+ * the record (fields, history, small result) and its index entry. Three floors run in the same rounds,
+ * each next to the baseline measured with it. The script floor: the same two {@code SET}s, each run inside
+ * a Redis function, the least that any store whose writes are server-side scripts (as fencing needs on
+ * Redis 7) pays. The contract floor: the least that a first call under the store contract does with the
+ * store's kind of record, written as two functions with nothing else: the primary's clock, one MessagePack
+ * record created with its audit entry and then read, fenced and rewritten with a TTL, the in-progress index
+ * and the completed index; without the store's checks of what it reads, options, buckets or other paths.
+ * The string floor: the same commands with the record as a plain string that string operations build,
+ * fence and extend, the least any record format can cost under the contract. Not thread-safe.
  */
 final class RedisStoreBenchmark {
 
@@ -72,6 +74,27 @@ final class RedisStoreBenchmark {
                 string.format('%d', expiry % 10000) .. ':' .. args[1])
               return 1
             end)
+            redis.register_function('idem_bench_string_claim', function(keys, args)
+              local now = string.format('%d', now_ms())
+              local record = 'P1|' .. now .. '|30000|' .. args[3] .. '|' .. args[2] .. '|1,0'
+              if redis.call('SET', keys[1], record, 'NX', 'GET') then return 0 end
+              redis.call('ZADD', keys[2], now, args[1])
+              return 1
+            end)
+            redis.register_function('idem_bench_string_complete', function(keys, args)
+              local record = redis.call('GET', keys[1])
+              local head = 'P' .. args[2] .. '|'
+              if string.sub(record, 1, #head) ~= head then return 0 end
+              local created = tonumber(string.sub(record, #head + 1, #head + 13))
+              local now = now_ms()
+              local expiry = now + 86400000
+              record = 'C' .. string.sub(record, 2) .. ';4,' .. string.format('%d', now - created) .. ',1|' .. args[3]
+              redis.call('SET', keys[1], record, 'PX', '86460000')
+              redis.call('ZREM', keys[2], args[1])
+              redis.call('RPUSH', keys[3] .. ':' .. string.format('%d', math.floor(expiry / 10000)),
+                string.format('%d', expiry % 10000) .. ':' .. args[1])
+              return 1
+            end)
             """;
 
     private RedisStoreBenchmark() {
@@ -89,12 +112,14 @@ final class RedisStoreBenchmark {
             LoadHarness.warmUp(contenders);
             List<String> floorRows = new ArrayList<>();
             List<String> contractRows = new ArrayList<>();
+            List<String> plainRows = new ArrayList<>();
             for (int callers : StoreBenchmark.CALLERS) {
                 List<LoadHarness.Result> results = LoadHarness.measure(callers, schedule, contenders);
                 System.out.println(LoadHarness.row("Redis", callers, results.get(0), results.get(1)));
                 if (floorUnavailable == null) {
                     floorRows.add(LoadHarness.row("Redis", callers, results.get(2), results.get(1)));
                     contractRows.add(LoadHarness.row("Redis", callers, results.get(3), results.get(1)));
+                    plainRows.add(LoadHarness.row("Redis", callers, results.get(4), results.get(1)));
                 }
             }
             System.out.println();
@@ -110,6 +135,12 @@ final class RedisStoreBenchmark {
                         + "against the baseline of the same row above");
                 System.out.println(LoadHarness.header("contract floor"));
                 contractRows.forEach(System.out::println);
+                System.out.println();
+                System.out.println("Contract floor with the record as a plain string: the same commands, the record built, "
+                        + "fenced and extended by string operations instead of MessagePack, against the baseline of the same "
+                        + "row above");
+                System.out.println(LoadHarness.header("string floor"));
+                plainRows.forEach(System.out::println);
             } else {
                 System.out.println("Script floor not measured: " + floorUnavailable);
             }
@@ -123,7 +154,7 @@ final class RedisStoreBenchmark {
 
     /**
      * The first calls compared, each given a fresh key: the store's, the baseline's, then, when the floors'
-     * library is loaded, the script floor's and the contract floor's.
+     * library is loaded, the script floor's, the contract floor's and the string floor's.
      */
     static List<LoadHarness.Contender> contenders(RedisCommands<byte[], byte[]> redis, IdempotencyStore store,
             String prefix, boolean floors) {
@@ -161,6 +192,17 @@ final class RedisStoreBenchmark {
             expectOne(redis.fcall("idem_bench_contract_claim", ScriptOutputType.INTEGER, keys, member, fingerprint, node),
                     "a fresh key was not claimed");
             expectOne(redis.fcall("idem_bench_contract_complete", ScriptOutputType.INTEGER, keys, member, token,
+                    StoreBenchmark.RESULT), "the claim was not completed");
+        }));
+        String plain = prefix + "{s}";
+        byte[] plainInProgress = (plain + "i:P").getBytes(StandardCharsets.UTF_8);
+        byte[] plainCompleted = (plain + "i:C").getBytes(StandardCharsets.UTF_8);
+        contenders.add(new LoadHarness.Contender(plain + "r:", key -> {
+            byte[] member = key.getBytes(StandardCharsets.UTF_8);
+            byte[][] keys = {member, plainInProgress, plainCompleted};
+            expectOne(redis.fcall("idem_bench_string_claim", ScriptOutputType.INTEGER, keys, member, fingerprint, node),
+                    "a fresh key was not claimed");
+            expectOne(redis.fcall("idem_bench_string_complete", ScriptOutputType.INTEGER, keys, member, token,
                     StoreBenchmark.RESULT), "the claim was not completed");
         }));
         return contenders;

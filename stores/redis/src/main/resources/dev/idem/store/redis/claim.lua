@@ -17,7 +17,7 @@ local now = now_ms()
 -- holds no string, a GET reads the record instead.
 local bytes, created
 if (redis.REDIS_VERSION_NUM or 0) >= 0x070000 then
-  bytes = redis.pcall('SET', record_key, cmsgpack.pack(new_record(node, fingerprint, original, lease, now)), 'NX',
+  bytes = redis.pcall('SET', record_key, new_record_bytes(node, fingerprint, original, lease, now), 'NX',
     'GET')
   created = not bytes
   if type(bytes) ~= 'string' then bytes = nil end
@@ -26,7 +26,7 @@ local old = not created and (bytes and read_record(bytes) or load_record(record_
 
 if not old then
   if not created then
-    redis.call('SET', record_key, cmsgpack.pack(new_record(node, fingerprint, original, lease, now)))
+    redis.call('SET', record_key, new_record_bytes(node, fingerprint, original, lease, now))
   end
   redis.call('ZADD', in_progress, integer(now), member)
   return {1}

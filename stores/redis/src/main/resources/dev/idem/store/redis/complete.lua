@@ -5,22 +5,37 @@
 -- Reply: 1 done, 0 stale token.
 local record_key, values_key, result = KEYS[1], KEYS[2], ARGV[2]
 local node, token, ttl, elapsed, max, grace, inline = cmsgpack.unpack(ARGV[3])
-local record = fenced(record_key, token)
-if not record then return 0 end
-local now = now_ms()
-local expiry = now + ttl
-local keep = keep_for(expiry, grace, now)
-record[STATE], record[LEASE], record[EXPIRY], record[ERROR] = 'C', false, expiry - record[CREATED], false
-if #result <= inline then
-  if record[OWNS_VALUES] then redis.call('DEL', values_key) end
-  record[RESULT], record[OWNS_VALUES] = result, false
+local bytes = redis.call('GET', record_key)
+if not bytes then return 0 end
+-- The completion of a first claim by its owner, with its result in the record, writes the record without
+-- reading it into a table; any other goes the general way.
+local created_end, created
+if token == 1 and elapsed and max >= 2 and #result <= inline then created_end, created = first_claim_of(bytes, node) end
+local now, expiry, keep
+if created_end then
+  now = now_ms()
+  expiry = now + ttl
+  keep = keep_for(expiry, grace, now)
+  redis.call('SET', record_key, completed_first_claim(bytes, created_end, created, now, expiry, result, elapsed), 'PX',
+    integer(keep))
 else
-  redis.call('DEL', values_key)
-  redis.call('HSET', values_key, 'r', result)
-  redis.call('PEXPIRE', values_key, integer(keep))
-  record[RESULT], record[OWNS_VALUES] = false, true
+  local record = fence(read_record(bytes), token)
+  if not record then return 0 end
+  now = now_ms()
+  expiry = now + ttl
+  keep = keep_for(expiry, grace, now)
+  record[STATE], record[LEASE], record[EXPIRY], record[ERROR] = 'C', false, expiry - record[CREATED], false
+  if #result <= inline then
+    if record[OWNS_VALUES] then redis.call('DEL', values_key) end
+    record[RESULT], record[OWNS_VALUES] = result, false
+  else
+    redis.call('DEL', values_key)
+    redis.call('HSET', values_key, 'r', result)
+    redis.call('PEXPIRE', values_key, integer(keep))
+    record[RESULT], record[OWNS_VALUES] = false, true
+  end
+  write(record_key, record, COMPLETED, now, node, max, keep, elapsed)
 end
-write(record_key, record, COMPLETED, now, node, max, keep, elapsed)
 -- fenced: the record was in progress, so it leaves the in-progress index and no other.
 redis.call('ZREM', KEYS[3], ARGV[1])
 index_completed(KEYS[4], ARGV[1], expiry, grace, now)

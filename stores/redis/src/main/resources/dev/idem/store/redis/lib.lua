@@ -9,7 +9,9 @@
 -- attempt and expiry (ms after created), last error, result (when small), whether the values key belongs
 -- to this record, sequence number of the newest history entry, and from HISTORY on the newest history
 -- entries, newest first. false stands for none. Scripts work on that array as it is: a transition reads
--- it with one GET, changes it in place and writes it with one SET, which also sets or clears its TTL.
+-- it with one GET, changes it in place and writes it with one SET, which also sets or clears its TTL. The
+-- two transitions of most records, a claim of a new key and its completion by its owner, write the same
+-- bytes without building the array: its few varying fields are packed between fixed bytes.
 --
 -- A history entry is an array: event, time (ms after created), elapsed ms, error, step name, then node,
 -- token, attempt and fingerprint ('' for none), each left out while it equals the record's own owner,
@@ -220,10 +222,41 @@ local function audit(record, event, now, node, max, elapsed, err, step)
   record[UPDATED] = at
 end
 
+-- A first claim's record, in MessagePack: an array of 16 whose fields from the owner to the lease vary
+-- and the rest do not (state P, token 1, attempt 1 before them; no next attempt, expiry, error or result,
+-- no values, sequence 1 and the claim's history entry {CLAIMED, 0} after them).
+local FIRST_CLAIM_HEAD, FIRST_CLAIM_TAIL = '\220\0\16\161P\1\1', '\194\194\194\194\194\1\146\1\0'
+local LEASE_WIDTH = {[0xcc] = 2, [0xcd] = 3, [0xce] = 5, [0xcf] = 9}
+
 -- A new record of node's first attempt, in progress for lease ms from now, with its claim as its only
--- history entry: what audit makes of a claim of a new record.
-local function new_record(node, fingerprint, original, lease, now)
-  return {'P', 1, 1, node, fingerprint, original, now, 0, lease, false, false, false, false, false, 1, {CLAIMED, 0}}
+-- history entry, as cmsgpack.pack writes what audit makes of a claim of a new record, without building
+-- the record as a table.
+local function new_record_bytes(node, fingerprint, original, lease, now)
+  return FIRST_CLAIM_HEAD .. cmsgpack.pack(node, fingerprint, original, now, 0, lease) .. FIRST_CLAIM_TAIL
+end
+
+-- Where the creation time of a record still as new_record_bytes wrote it ends in bytes, and that time,
+-- when node owns it; nil for any other record, which read_record then reads and checks.
+local function first_claim_of(bytes, node)
+  if string.sub(bytes, 1, 7) ~= FIRST_CLAIM_HEAD or string.sub(bytes, -9) ~= FIRST_CLAIM_TAIL then return nil end
+  local ok, created_end, owner, fingerprint, original, created = pcall(cmsgpack.unpack_limit, bytes, 4, 7)
+  if not ok or owner ~= node or type(created) ~= 'number' or created > HUGE or string.byte(bytes, created_end + 1) ~= 0
+      or (fingerprint and type(fingerprint) ~= 'string') or (original and type(original) ~= 'string') then
+    return nil
+  end
+  local lease_width, lease_head = #bytes - 9 - created_end - 1, string.byte(bytes, created_end + 2)
+  if not lease_head or lease_width ~= (LEASE_WIDTH[lease_head] or (lease_head < 0x80 and 1)) then return nil end
+  return created_end, created
+end
+
+-- The completion at now of a record still as new_record_bytes wrote it, by its owner, expiring at expiry
+-- with an inline result, as cmsgpack.pack writes the record that audit makes of it (first_claim_of gave
+-- created_end and created).
+local function completed_first_claim(bytes, created_end, created, now, expiry, result, elapsed)
+  local at = now - created
+  return '\220\0\17\161C' .. string.sub(bytes, 6, created_end)
+    .. cmsgpack.pack(at, false, false, expiry - created, false, result, false, 2) .. '\147\4'
+    .. cmsgpack.pack(at, elapsed) .. '\146\1\0'
 end
 
 -- Writes the record after a transition at now, as audit records it. Sets a TTL of px ms, or clears it.
@@ -333,10 +366,14 @@ local function reclaim(record_key, values_key, in_progress, member, record, fing
   return record
 end
 
-local function fenced(record_key, token)
-  local record = load_record(record_key)
+-- The record if it is in progress under token, else nil.
+local function fence(record, token)
   if record and record[STATE] == 'P' and record[TOKEN] == tonumber(token) then return record end
   return nil
+end
+
+local function fenced(record_key, token)
+  return fence(load_record(record_key), token)
 end
 
 -- operation --

@@ -2,11 +2,13 @@ package dev.idem.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.idem.annotation.IdempotencyStoreException;
 import dev.idem.annotation.IdempotencyStoreUnavailableException;
 import dev.idem.store.AuditEntry;
+import dev.idem.store.AuditEvent;
 import dev.idem.store.ClaimRequest;
 import dev.idem.store.ClaimResult;
 import dev.idem.store.Completion;
@@ -121,21 +123,101 @@ class RedisStoreTest {
             everyTransition(reference, key, clock::advance);
             everyTransition(redisStore, key, redis::elapse);
 
-            Function<AuditEntry, List<Object>> withoutTime = entry -> Arrays.asList(entry.key(),
-                    entry.sequence(), entry.event(), entry.state(), entry.attempt(), entry.token(), entry.node(),
-                    entry.elapsed(), entry.error(), entry.fingerprint(), entry.detail());
-            List<AuditEntry> history = redisStore.history(key);
-            assertThat(history).extracting(withoutTime)
-                    .containsExactlyElementsOf(reference.history(key).stream().map(withoutTime).toList());
-            assertThat(history).extracting(AuditEntry::at).isSorted();
-
-            IdempotencyRecord expected = reference.find(key).orElseThrow();
-            IdempotencyRecord actual = redisStore.find(key).orElseThrow();
-            assertThat(actual).usingRecursiveComparison()
-                    .ignoringFields("createdAt", "updatedAt", "leaseUntil", "nextAttemptAt", "expiresAt")
-                    .isEqualTo(expected);
+            IdempotencyRecord actual = assertSameRecordAndHistory(redisStore, reference, key);
             assertThat(Duration.between(actual.updatedAt(), actual.expiresAt())).isEqualTo(TTL);
-            assertThat(history.get(history.size() - 1).at()).isEqualTo(actual.updatedAt());
+        } finally {
+            redis.deleteKeys(prefix);
+        }
+    }
+
+    /** Asserts that both stores hold the same record and history of key, but for their times; the record. */
+    private static IdempotencyRecord assertSameRecordAndHistory(IdempotencyStore actualStore, IdempotencyStore reference,
+            String key) {
+        Function<AuditEntry, List<Object>> withoutTime = entry -> Arrays.asList(entry.key(),
+                entry.sequence(), entry.event(), entry.state(), entry.attempt(), entry.token(), entry.node(),
+                entry.elapsed(), entry.error(), entry.fingerprint(), entry.detail());
+        List<AuditEntry> history = actualStore.history(key);
+        assertThat(history).as("history of %s", key).extracting(withoutTime)
+                .containsExactlyElementsOf(reference.history(key).stream().map(withoutTime).toList());
+        assertThat(history).extracting(AuditEntry::at).isSorted();
+
+        IdempotencyRecord expected = reference.find(key).orElseThrow();
+        IdempotencyRecord actual = actualStore.find(key).orElseThrow();
+        assertThat(actual).as("record of %s", key).usingRecursiveComparison()
+                .ignoringFields("createdAt", "updatedAt", "leaseUntil", "nextAttemptAt", "expiresAt")
+                .isEqualTo(expected);
+        assertThat(history.get(history.size() - 1).at()).isEqualTo(actual.updatedAt());
+        return actual;
+    }
+
+    @Test
+    void aFirstCallWritesTheRecordsThatCmsgpackWouldWithTheReferenceStoresContent() {
+        String prefix = TestRedis.uniquePrefix("first");
+        Layout layout = new Layout(prefix, RedisStore.DEFAULT_BUCKETS);
+        InMemoryStore reference = new InMemoryStore(new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
+        String sha256 = "ab".repeat(32);
+        String engineFingerprint = "9f2c6d1e5b7a4c3f8e0d2b1a6c5e4f3a";
+        String longNode = "node-" + "n".repeat(40);
+        record FirstCall(String key, String fingerprint, Duration lease, String claimant, String completer,
+                int resultBytes, String originalKey) {
+        }
+        List<FirstCall> calls = List.of(
+                new FirstCall("first:plain", null, LEASE, "n", "n", 17, null),
+                new FirstCall("first:fingerprint", engineFingerprint, LEASE, "node-1", "node-1", 0, null),
+                new FirstCall("first:sha256", sha256, Duration.ofMillis(100), longNode, longNode, 31, null),
+                new FirstCall("first:lease-uint32", null, Duration.ofMinutes(10), "n", "n", 32, "ünï-🦄 '; DROP TABLE"),
+                new FirstCall("first:lease-uint64", sha256, Duration.ofDays(60), "n", "n", 255, null),
+                new FirstCall("first:str16-result", null, Duration.ofMillis(127), "n", "n", 256, null),
+                new FirstCall("first:largest-inline", null, Duration.ofMillis(128), "n", "n",
+                        RedisStore.INLINE_RESULT_BYTES, null),
+                new FirstCall("first:values-hash", null, LEASE, "n", "n", RedisStore.INLINE_RESULT_BYTES + 1, null),
+                new FirstCall("first:other-completer", engineFingerprint, LEASE, "node-a", "node-b", 17,
+                        null));
+        try (RedisStore redisStore = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).build()) {
+            for (FirstCall call : calls) {
+                byte[] result = new byte[call.resultBytes()];
+                Arrays.fill(result, (byte) 'r');
+                for (IdempotencyStore on : List.of(reference, redisStore)) {
+                    ClaimResult.Claimed claimed = (ClaimResult.Claimed) on.claim(new ClaimRequest(call.key(),
+                            call.fingerprint(), call.lease(), call.claimant(), call.originalKey()));
+                    if (on == redisStore) {
+                        assertCanonical(layout, call.key(), 16);
+                    }
+                    assertThat(on.complete(new Completion(call.key(), claimed.token(), result, TTL, Duration.ofMillis(9),
+                            call.completer()))).isTrue();
+                }
+                assertCanonical(layout, call.key(), 17);
+                IdempotencyRecord completed = assertSameRecordAndHistory(redisStore, reference, call.key());
+                assertThat(completed.result()).isEqualTo(result);
+                assertThat(redisStore.history(call.key()).get(0).at()).isEqualTo(completed.createdAt());
+                assertThat(Duration.between(completed.updatedAt(), completed.expiresAt())).isEqualTo(TTL);
+            }
+        } finally {
+            redis.deleteKeys(prefix);
+        }
+    }
+
+    /**
+     * Asserts that the record of key is an array of {@code fields} that cmsgpack writes byte for byte as the
+     * store wrote it.
+     */
+    private static void assertCanonical(Layout layout, String key, int fields) {
+        String recordKey = Wire.string(layout.recordScriptKeys(key)[0]);
+        assertThat(redis.recordValue(recordKey, "cmsgpack.pack(f) == redis.call('GET', KEYS[1]) and #f or -1"))
+                .as("record of %s, packed again", key).isEqualTo(fields);
+    }
+
+    @Test
+    void aFirstCompletionKeepsTheHistoryBoundOfOneEntry() {
+        String prefix = TestRedis.uniquePrefix("one-entry");
+        try (RedisStore oneEntry = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix)
+                .maxHistoryPerKey(1).build()) {
+            ClaimResult.Claimed claimed = claim(oneEntry, "one:k", null, "n");
+            assertThat(oneEntry.complete(new Completion("one:k", claimed.token(), bytes("1"), TTL, Duration.ZERO, "n")))
+                    .isTrue();
+
+            assertThat(oneEntry.history("one:k")).extracting(AuditEntry::sequence, AuditEntry::event)
+                    .containsExactly(tuple(2L, AuditEvent.COMPLETED));
         } finally {
             redis.deleteKeys(prefix);
         }
@@ -281,7 +363,8 @@ class RedisStoreTest {
             damage.getValue().accept(key);
 
             assertUnreadable(key, () -> store.find(key), () -> store.history(key), () -> claim(store, key, null, "n"),
-                    () -> store.renew(key, token, LEASE));
+                    () -> store.renew(key, token, LEASE),
+                    () -> store.complete(new Completion(key, token, bytes("1"), TTL, Duration.ZERO, "n")));
         }
 
         String badHistory = "damaged:history";
