@@ -97,6 +97,14 @@ final class RedisStoreBenchmark {
             end)
             """;
 
+    private static final String[] FLOOR_TITLES = {
+        "Script floor: the baseline's two SETs, each run inside a Redis function (FCALL)",
+        "Contract floor: the least a first call under the store contract does (clock, one MessagePack record with its "
+            + "audit entry, fenced, in-progress and completed indexes), as two functions",
+        "String floor: the contract floor's commands, the record a plain string built, fenced and extended by string "
+            + "operations instead of MessagePack"};
+    private static final String[] FLOOR_COLUMNS = {"SETs as functions", "contract floor", "string floor"};
+
     private RedisStoreBenchmark() {
     }
 
@@ -110,38 +118,26 @@ final class RedisStoreBenchmark {
             String floorUnavailable = loadFloor(redis);
             List<LoadHarness.Contender> contenders = contenders(redis, store, prefix, floorUnavailable == null);
             LoadHarness.warmUp(contenders);
-            List<String> floorRows = new ArrayList<>();
-            List<String> contractRows = new ArrayList<>();
-            List<String> plainRows = new ArrayList<>();
+            List<List<String>> floorRows = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
             for (int callers : StoreBenchmark.CALLERS) {
                 List<LoadHarness.Result> results = LoadHarness.measure(callers, schedule, contenders);
                 System.out.println(LoadHarness.row("Redis", callers, results.get(0), results.get(1)));
                 if (floorUnavailable == null) {
-                    floorRows.add(LoadHarness.row("Redis", callers, results.get(2), results.get(1)));
-                    contractRows.add(LoadHarness.row("Redis", callers, results.get(3), results.get(1)));
-                    plainRows.add(LoadHarness.row("Redis", callers, results.get(4), results.get(1)));
+                    for (int floor = 0; floor < floorRows.size(); floor++) {
+                        floorRows.get(floor).add(LoadHarness.row("Redis", callers, results.get(2 + floor), results.get(1)));
+                    }
                 }
             }
-            System.out.println();
             if (floorUnavailable == null) {
                 unloadFloor(redis);
-                System.out.println("Script floor: the baseline's two SETs, each run inside a Redis function (FCALL), "
-                        + "against the baseline of the same row above");
-                System.out.println(LoadHarness.header("SETs as functions"));
-                floorRows.forEach(System.out::println);
-                System.out.println();
-                System.out.println("Contract floor: the least a first call under the store contract does (clock, one MessagePack "
-                        + "record with its audit entry, fenced, in-progress and completed indexes), as two functions, "
-                        + "against the baseline of the same row above");
-                System.out.println(LoadHarness.header("contract floor"));
-                contractRows.forEach(System.out::println);
-                System.out.println();
-                System.out.println("Contract floor with the record as a plain string: the same commands, the record built, "
-                        + "fenced and extended by string operations instead of MessagePack, against the baseline of the same "
-                        + "row above");
-                System.out.println(LoadHarness.header("string floor"));
-                plainRows.forEach(System.out::println);
+                for (int floor = 0; floor < floorRows.size(); floor++) {
+                    System.out.println();
+                    System.out.println(FLOOR_TITLES[floor] + ", against the baseline of the same row above");
+                    System.out.println(LoadHarness.header(FLOOR_COLUMNS[floor]));
+                    floorRows.get(floor).forEach(System.out::println);
+                }
             } else {
+                System.out.println();
                 System.out.println("Script floor not measured: " + floorUnavailable);
             }
             store.close();
@@ -180,32 +176,30 @@ final class RedisStoreBenchmark {
             expectOk(redis.fcall("idem_bench_floor_complete", ScriptOutputType.STATUS, name, StoreBenchmark.RESULT, ttl),
                     "the completion was not set");
         }));
+        contenders.add(contractFloor(redis, prefix + "{c}", "idem_bench_contract"));
+        contenders.add(contractFloor(redis, prefix + "{s}", "idem_bench_string"));
+        return contenders;
+    }
+
+    /**
+     * A floor of the store contract: the floors' functions {@code functions + "_claim"} then
+     * {@code functions + "_complete"} on a fresh key, with their indexes under the hash tag that ends
+     * {@code tagged}.
+     */
+    private static LoadHarness.Contender contractFloor(RedisCommands<byte[], byte[]> redis, String tagged, String functions) {
         byte[] fingerprint = StoreBenchmark.FINGERPRINT.getBytes(StandardCharsets.US_ASCII);
         byte[] node = "bench".getBytes(StandardCharsets.US_ASCII);
         byte[] token = "1".getBytes(StandardCharsets.US_ASCII);
-        String contract = prefix + "{c}";
-        byte[] inProgress = (contract + "i:P").getBytes(StandardCharsets.UTF_8);
-        byte[] completed = (contract + "i:C").getBytes(StandardCharsets.UTF_8);
-        contenders.add(new LoadHarness.Contender(contract + "r:", key -> {
+        byte[] inProgress = (tagged + "i:P").getBytes(StandardCharsets.UTF_8);
+        byte[] completed = (tagged + "i:C").getBytes(StandardCharsets.UTF_8);
+        return new LoadHarness.Contender(tagged + "r:", key -> {
             byte[] member = key.getBytes(StandardCharsets.UTF_8);
             byte[][] keys = {member, inProgress, completed};
-            expectOne(redis.fcall("idem_bench_contract_claim", ScriptOutputType.INTEGER, keys, member, fingerprint, node),
+            expectOne(redis.fcall(functions + "_claim", ScriptOutputType.INTEGER, keys, member, fingerprint, node),
                     "a fresh key was not claimed");
-            expectOne(redis.fcall("idem_bench_contract_complete", ScriptOutputType.INTEGER, keys, member, token,
+            expectOne(redis.fcall(functions + "_complete", ScriptOutputType.INTEGER, keys, member, token,
                     StoreBenchmark.RESULT), "the claim was not completed");
-        }));
-        String plain = prefix + "{s}";
-        byte[] plainInProgress = (plain + "i:P").getBytes(StandardCharsets.UTF_8);
-        byte[] plainCompleted = (plain + "i:C").getBytes(StandardCharsets.UTF_8);
-        contenders.add(new LoadHarness.Contender(plain + "r:", key -> {
-            byte[] member = key.getBytes(StandardCharsets.UTF_8);
-            byte[][] keys = {member, plainInProgress, plainCompleted};
-            expectOne(redis.fcall("idem_bench_string_claim", ScriptOutputType.INTEGER, keys, member, fingerprint, node),
-                    "a fresh key was not claimed");
-            expectOne(redis.fcall("idem_bench_string_complete", ScriptOutputType.INTEGER, keys, member, token,
-                    StoreBenchmark.RESULT), "the claim was not completed");
-        }));
-        return contenders;
+        });
     }
 
     /** Loads the floors' library; null when loaded, else why it could not be (functions need Redis 7). */
