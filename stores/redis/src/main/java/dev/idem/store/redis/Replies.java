@@ -19,7 +19,10 @@ import java.util.Map;
  */
 final class Replies {
 
-    /** A new record's claim, which the claim script answers with {@code {1}} alone, the shortest reply. */
+    /**
+     * A new record's claim, which the claim script answers with the bare number 1, the shortest reply; the
+     * MULTI output reads it as a list of one.
+     */
     private static final ClaimResult FRESH_CLAIM = new ClaimResult.Claimed(1, 1, Map.of(), AuditEvent.CLAIMED);
 
     private Replies() {

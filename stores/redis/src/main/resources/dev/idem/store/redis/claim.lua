@@ -3,9 +3,10 @@
 -- KEYS: record, values, the bucket's in-progress and completed indexes.
 -- ARGV: member (the key), then in MessagePack: fingerprint (nil for none), node, original key (nil for
 --       none), lease ms, history entries kept.
--- Reply: {1, token, attempt, event, steps} claimed, {1} claimed as a new record (token 1, attempt 1,
---        claimed, no steps), {2, result} completed, {3, error} failed, {4, lease end, owner} in progress,
---        {5} mismatch, {6, next attempt} scheduled, {7, error, attempt} dead.
+-- Reply: {1, token, attempt, event, steps} claimed; 1 claimed as a new record (token 1, attempt 1,
+--        claimed, no steps: a bare number costs Redis less to write than an array, and the client's
+--        MULTI output reads it as a list of one); {2, result} completed; {3, error} failed; {4, lease end,
+--        owner} in progress; {5} mismatch; {6, next attempt} scheduled; {7, error, attempt} dead.
 local record_key, values_key, in_progress = KEYS[1], KEYS[2], KEYS[3]
 local member = ARGV[1]
 local fingerprint, node, original, lease, max = cmsgpack.unpack(ARGV[2])
@@ -29,7 +30,7 @@ if not old then
     redis.call('SET', record_key, new_record_bytes(node, fingerprint, original, lease, now))
   end
   redis.call('ZADD', in_progress, integer(now), member)
-  return {1}
+  return 1
 end
 
 local state = old[STATE]
