@@ -111,8 +111,9 @@ public final class RedisStore implements IdempotencyStore {
         String operation = "claim of key '" + key + "'";
         byte[] fingerprint = request.fingerprint() == null ? null : Wire.fingerprint(request.fingerprint());
         byte[] original = request.originalKey() == null ? null : Wire.utf8(request.originalKey());
-        List<Object> reply = onRecord(scripts.claim, key, operation, Wire.packed(fingerprint,
-                Wire.utf8(request.node()), original, Wire.positiveMillis(request.lease(), "lease"), maxHistoryPerKey));
+        List<Object> reply = onRecord(scripts.claim, key, operation, Wire.firstClaim(
+                Wire.positiveMillis(request.lease(), "lease"), Wire.utf8(request.node()), fingerprint, original),
+                maxHistory);
         return calls.decode(key, operation, () -> Replies.claim(reply));
     }
 
@@ -120,7 +121,7 @@ public final class RedisStore implements IdempotencyStore {
     public boolean complete(Completion completion) {
         String key = completion.key();
         Long done = onRecord(scripts.complete, key, "completion of key '" + key + "'", completion.result(),
-                Wire.packed(Wire.utf8(completion.node()), completion.token(),
+                Wire.packed(Wire.compactField(Wire.utf8(completion.node())), completion.token(),
                         Wire.positiveMillis(completion.ttl(), "ttl"), Wire.clampedMillis(completion.elapsed()),
                         maxHistoryPerKey, expiryGraceMillis, INLINE_RESULT_BYTES));
         return done == 1;

@@ -24,6 +24,8 @@ final class Wire {
     private static final byte HEX_FINGERPRINT = '#';
     private static final byte TEXT_FINGERPRINT = '=';
     private static final int MAX_HEX_FINGERPRINT = 128;
+    private static final int COMPACT_NONE = 254;
+    private static final int COMPACT_LONG = 255;
     private static final long MAX_MILLIS = 100L * 365 * 24 * 3600 * 1000;
     private static final long MAX_EPOCH_SECONDS = 30_000L * 365 * 24 * 3600;
 
@@ -167,6 +169,46 @@ final class Wire {
 
     static byte[] number(long value) {
         return utf8(Long.toString(value));
+    }
+
+    /**
+     * A claim as the end of a first claim's record in its compact form, which the claim script writes after
+     * the time it reads: the lease, {@code ','}, then node, fingerprint and original key as
+     * {@linkplain #compactField string fields}.
+     */
+    static byte[] firstClaim(long leaseMillis, byte[] node, byte[] fingerprint, byte[] original) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(32 + node.length
+                + (fingerprint == null ? 0 : fingerprint.length) + (original == null ? 0 : original.length));
+        out.writeBytes(number(leaseMillis));
+        out.write(',');
+        writeCompactField(out, node);
+        writeCompactField(out, fingerprint);
+        writeCompactField(out, original);
+        return out.toByteArray();
+    }
+
+    /**
+     * A string field of a record in its compact form: one byte n and then n bytes when n &lt; 254, the byte
+     * 254 for {@code null}, or the byte 255, four bytes of its length (big-endian) and its bytes.
+     */
+    static byte[] compactField(byte[] value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(value == null ? 1 : value.length + 5);
+        writeCompactField(out, value);
+        return out.toByteArray();
+    }
+
+    private static void writeCompactField(ByteArrayOutputStream out, byte[] value) {
+        if (value == null) {
+            out.write(COMPACT_NONE);
+            return;
+        }
+        if (value.length < COMPACT_NONE) {
+            out.write(value.length);
+        } else {
+            out.write(COMPACT_LONG);
+            writeBigEndian(out, value.length, 4);
+        }
+        out.writeBytes(value);
     }
 
     /**

@@ -1,37 +1,38 @@
 -- claim: creates the record, takes over an expired lease or a due scheduled record, or answers with the
 -- record's state.
 -- KEYS: record, values, the bucket's in-progress and completed indexes.
--- ARGV: member (the key), then in MessagePack: fingerprint (nil for none), node, original key (nil for
---       none), lease ms, history entries kept.
+-- ARGV: member (the key), the claim as the end of a compact first claim (the lease ms, ',', then node,
+--       fingerprint and original key as its string fields), history entries kept.
 -- Reply: {1, token, attempt, event, steps} claimed; 1 claimed as a new record (token 1, attempt 1,
 --        claimed, no steps: a bare number costs Redis less to write than an array, and the client's
 --        MULTI output reads it as a list of one); {2, result} completed; {3, error} failed; {4, lease end,
 --        owner} in progress; {5} mismatch; {6, next attempt} scheduled; {7, error, attempt} dead.
 local record_key, values_key, in_progress = KEYS[1], KEYS[2], KEYS[3]
 local member = ARGV[1]
-local fingerprint, node, original, lease, max = cmsgpack.unpack(ARGV[2])
-fingerprint, original = fingerprint or false, original or false
 local now = now_ms()
+local now_digits = string.format('%d', now)
+local compact = 'p' .. now_digits .. ',' .. ARGV[2]
 
 -- Redis 7 creates the record and reads the one there was in one command. Where that command is refused
 -- (before Redis 7, or while Redis refuses writes, when a duplicate must still get its answer), or the key
 -- holds no string, a GET reads the record instead.
 local bytes, created
 if (redis.REDIS_VERSION_NUM or 0) >= 0x070000 then
-  bytes = redis.pcall('SET', record_key, new_record_bytes(node, fingerprint, original, lease, now), 'NX',
-    'GET')
+  bytes = redis.pcall('SET', record_key, compact, 'NX', 'GET')
   created = not bytes
   if type(bytes) ~= 'string' then bytes = nil end
 end
 local old = not created and (bytes and read_record(bytes) or load_record(record_key))
 
 if not old then
-  if not created then
-    redis.call('SET', record_key, new_record_bytes(node, fingerprint, original, lease, now))
-  end
-  redis.call('ZADD', in_progress, integer(now), member)
+  if not created then redis.call('SET', record_key, compact) end
+  redis.call('ZADD', in_progress, now_digits, member)
   return 1
 end
+
+local claimant = read_compact(compact, FIRST_CLAIM)
+local fingerprint, node, original, lease = claimant[FINGERPRINT], claimant[OWNER], claimant[ORIGINAL], claimant[LEASE]
+local max = tonumber(ARGV[3])
 
 local state = old[STATE]
 if EXPIRING[state] and now >= time_of(old, EXPIRY) then

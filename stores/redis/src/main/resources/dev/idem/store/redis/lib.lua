@@ -3,15 +3,26 @@
 -- operation's script is this file followed by the operation's own, run with EVALSHA. Either way each
 -- operation is one atomic step.
 --
--- A record is one string, its record key, holding a MessagePack array (positions below): state (P in
--- progress, C completed, F failed, R released, S scheduled, D dead), fencing token, attempt, owner node,
--- fingerprint, original key, created (epoch ms, the primary's TIME), then updated, lease end, next
--- attempt and expiry (ms after created), last error, result (when small), whether the values key belongs
--- to this record, sequence number of the newest history entry, and from HISTORY on the newest history
--- entries, newest first. false stands for none. Scripts work on that array as it is: a transition reads
--- it with one GET, changes it in place and writes it with one SET, which also sets or clears its TTL. The
--- two transitions of most records, a claim of a new key and its completion by its owner, write the same
--- bytes without building the array: its few varying fields are packed between fixed bytes.
+-- A record is one string, its record key, in one of two forms. Most of a record's transitions write a
+-- MessagePack array (positions below): state (P in progress, C completed, F failed, R released, S
+-- scheduled, D dead), fencing token, attempt, owner node, fingerprint, original key, created (epoch ms,
+-- the primary's TIME), then updated, lease end, next attempt and expiry (ms after created), last error,
+-- result (when small), whether the values key belongs to this record, sequence number of the newest history
+-- entry, and from HISTORY on the newest history entries, newest first. false stands for none. Scripts work
+-- on that array as it is: a transition reads it with one GET, changes it in place and writes it with one
+-- SET, which also sets or clears its TTL.
+--
+-- The two transitions of most records, a claim of a new key and its completion by its owner with a small
+-- result, write a compact form instead, which string operations build and fence at a fraction of
+-- MessagePack's cost:
+--   p<created>,<lease end>,<owner><fingerprint><original key>
+--   c<created>,<updated>,<expiry>,<elapsed>,<owner><fingerprint><original key><result>
+-- Numbers are decimal digits, times as in the array; each string but the result is one byte n and then n
+-- bytes when n < 254, the byte 254 for none, or the byte 255, four bytes of its length (big-endian) and
+-- its bytes; the result is the rest. A p record is token 1, attempt 1, sequence 1 and the history entry
+-- {CLAIMED, 0}; a c record is token 1, attempt 1, sequence 2, no values and the history entries
+-- {COMPLETED, updated, elapsed} and {CLAIMED, 0}. read_record reads both forms as the array; every other
+-- transition writes the array.
 --
 -- A history entry is an array: event, time (ms after created), elapsed ms, error, step name, then node,
 -- token, attempt and fingerprint ('' for none), each left out while it equals the record's own owner,
@@ -57,7 +68,13 @@ end
 
 local function now_ms()
   local time = redis.call('TIME')
-  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  local micros = tonumber(time[2])
+  return tonumber(time[1]) * 1000 + (micros - micros % 1000) / 1000
+end
+
+-- The period of PERIOD ms that holds time.
+local function period_of(time)
+  return (time - time % PERIOD) / PERIOD
 end
 
 local function corrupt(why)
@@ -113,9 +130,75 @@ local function well_formed(record, state)
   return ok and typed_right
 end
 
+-- The compact forms of a record, by their first byte: 'p' and 'c'; the first byte of a string field that
+-- is none, and of one of 254 bytes or more.
+local FIRST_CLAIM, FIRST_COMPLETION = 112, 99
+local NONE, LONG = 254, 255
+
+-- The string field of a compact record at pos, false for none, and where the next field starts; nil when
+-- it cannot be read.
+local function compact_string(bytes, pos)
+  local length = string.byte(bytes, pos)
+  if length == NONE then return false, pos + 1 end
+  if length == LONG then
+    local a, b, c, d = string.byte(bytes, pos + 1, pos + 4)
+    if not d then return nil end
+    length, pos = ((a * 256 + b) * 256 + c) * 256 + d, pos + 4
+  elseif not length then
+    return nil
+  end
+  local finish = pos + length
+  if finish > #bytes then return nil end
+  return string.sub(bytes, pos + 1, finish), finish + 1
+end
+
+-- The owner, fingerprint and original key of a compact record, from pos on, and where they end; nil when
+-- they cannot be read.
+local function identity_at(bytes, pos)
+  local owner, fingerprint, original
+  owner, pos = compact_string(bytes, pos)
+  if not owner then return nil end
+  fingerprint, pos = compact_string(bytes, pos)
+  if fingerprint == nil then return nil end
+  original, pos = compact_string(bytes, pos)
+  if original == nil then return nil end
+  return pos, owner, fingerprint, original
+end
+
+local function within(...)
+  for i = 1, select('#', ...) do
+    if math.abs(select(i, ...)) > HUGE then return false end
+  end
+  return true
+end
+
+-- A compact record (form: its first byte) as the array. Raises IDEMCORRUPT when it cannot be read.
+local function read_compact(bytes, form)
+  if form == FIRST_CLAIM then
+    local _, finish, created, lease = string.find(bytes, '^p(%d+),(%d+),')
+    local after, owner, fingerprint, original
+    if finish then after, owner, fingerprint, original = identity_at(bytes, finish + 1) end
+    created, lease = tonumber(created), tonumber(lease)
+    if after ~= #bytes + 1 or not within(created, lease) then corrupt('its compact form of a first claim cannot be read') end
+    return {'P', 1, 1, owner, fingerprint, original, created, 0, lease, false, false, false, false, false, 1,
+      {CLAIMED, 0}}
+  end
+  local _, finish, created, updated, expiry, elapsed = string.find(bytes, '^c(%d+),(%-?%d+),(%-?%d+),(%-?%d+),')
+  local after, owner, fingerprint, original
+  if finish then after, owner, fingerprint, original = identity_at(bytes, finish + 1) end
+  created, updated, expiry, elapsed = tonumber(created), tonumber(updated), tonumber(expiry), tonumber(elapsed)
+  if not after or not within(created, updated, expiry, elapsed) then
+    corrupt('its compact form of a first completion cannot be read')
+  end
+  return {'C', 1, 1, owner, fingerprint, original, created, updated, false, false, expiry, false,
+    string.sub(bytes, after), false, 2, {COMPLETED, updated, elapsed}, {CLAIMED, 0}}
+end
+
 -- The record stored as bytes. Raises IDEMCORRUPT, naming the first field that is wrong, when it cannot be
 -- read.
 local function read_record(bytes)
+  local form = string.byte(bytes, 1)
+  if form == FIRST_CLAIM or form == FIRST_COMPLETION then return read_compact(bytes, form) end
   local ok, record = pcall(cmsgpack.unpack, bytes)
   if not ok or type(record) ~= 'table' then corrupt('it is not a MessagePack array') end
   local state = record[STATE]
@@ -153,6 +236,16 @@ local function peek(key)
   local bytes = redis.pcall('GET', key)
   if not bytes then return nil end
   if type(bytes) ~= 'string' then return true end
+  local form = string.byte(bytes, 1)
+  if form == FIRST_CLAIM then
+    local created = tonumber(string.match(bytes, '^p(%d+),'))
+    if not created then return true end
+    return 'P', created
+  elseif form == FIRST_COMPLETION then
+    local created, updated = string.match(bytes, '^c(%d+),(%-?%d+),')
+    if not created then return true end
+    return 'C', tonumber(created) + tonumber(updated)
+  end
   local ok, record = pcall(cmsgpack.unpack, bytes)
   if not ok or type(record) ~= 'table' or (not STATE_INDEX[record[STATE]] and record[STATE] ~= 'C')
       or type(record[CREATED]) ~= 'number' or type(record[UPDATED]) ~= 'number' then
@@ -222,41 +315,39 @@ local function audit(record, event, now, node, max, elapsed, err, step)
   record[UPDATED] = at
 end
 
--- A first claim's record, in MessagePack: an array of 16 whose fields from the owner to the lease vary
--- and the rest do not (state P, token 1, attempt 1 before them; no next attempt, expiry, error or result,
--- no values, sequence 1 and the claim's history entry {CLAIMED, 0} after them).
-local FIRST_CLAIM_HEAD, FIRST_CLAIM_TAIL = '\220\0\16\161P\1\1', '\194\194\194\194\194\1\146\1\0'
-local LEASE_WIDTH = {[0xcc] = 2, [0xcd] = 3, [0xce] = 5, [0xcf] = 9}
-
--- A new record of node's first attempt, in progress for lease ms from now, with its claim as its only
--- history entry, as cmsgpack.pack writes what audit makes of a claim of a new record, without building
--- the record as a table.
-local function new_record_bytes(node, fingerprint, original, lease, now)
-  return FIRST_CLAIM_HEAD .. cmsgpack.pack(node, fingerprint, original, now, 0, lease) .. FIRST_CLAIM_TAIL
-end
-
--- Where the creation time of a record still as new_record_bytes wrote it ends in bytes, and that time,
--- when node owns it; nil for any other record, which read_record then reads and checks.
-local function first_claim_of(bytes, node)
-  if string.sub(bytes, 1, 7) ~= FIRST_CLAIM_HEAD or string.sub(bytes, -9) ~= FIRST_CLAIM_TAIL then return nil end
-  local ok, created_end, owner, fingerprint, original, created = pcall(cmsgpack.unpack_limit, bytes, 4, 7)
-  if not ok or owner ~= node or type(created) ~= 'number' or created > HUGE or string.byte(bytes, created_end + 1) ~= 0
-      or (fingerprint and type(fingerprint) ~= 'string') or (original and type(original) ~= 'string') then
-    return nil
+-- Where the lease of a compact first claim ends in bytes, its creation time and that time's digits, when the
+-- owner is owner_field (as a string field) and its other fields are shorter than 254 bytes; nil for any
+-- other record, which read_record then reads and checks.
+local function first_claim_of(bytes, owner_field)
+  if string.byte(bytes, 1) ~= FIRST_CLAIM then return nil end
+  local created_end = string.find(bytes, ',', 3, true)
+  local lease_end = created_end and string.find(bytes, ',', created_end + 1, true)
+  if not lease_end then return nil end
+  local owner_end = lease_end + #owner_field
+  if string.sub(bytes, lease_end + 1, owner_end) ~= owner_field then return nil end
+  local after = owner_end + 1
+  for _ = 1, 2 do
+    local length = string.byte(bytes, after)
+    if length == NONE then
+      after = after + 1
+    elseif length and length < NONE then
+      after = after + 1 + length
+    else
+      return nil
+    end
   end
-  local lease_width, lease_head = #bytes - 9 - created_end - 1, string.byte(bytes, created_end + 2)
-  if not lease_head or lease_width ~= (LEASE_WIDTH[lease_head] or (lease_head < 0x80 and 1)) then return nil end
-  return created_end, created
+  if after ~= #bytes + 1 then return nil end
+  local digits = string.sub(bytes, 2, created_end - 1)
+  local created = tonumber(digits)
+  if not created or #digits > 15 then return nil end
+  return lease_end, created, digits
 end
 
--- The completion at now of a record still as new_record_bytes wrote it, by its owner, expiring at expiry
--- with an inline result, as cmsgpack.pack writes the record that audit makes of it (first_claim_of gave
--- created_end and created).
-local function completed_first_claim(bytes, created_end, created, now, expiry, result, elapsed)
-  local at = now - created
-  return '\220\0\17\161C' .. string.sub(bytes, 6, created_end)
-    .. cmsgpack.pack(at, false, false, expiry - created, false, result, false, 2) .. '\147\4'
-    .. cmsgpack.pack(at, elapsed) .. '\146\1\0'
+-- The compact completion at now of a compact first claim by its owner, expiring at expiry with an inline
+-- result (first_claim_of gave lease_end, created and its digits).
+local function completed_first_claim(bytes, lease_end, created, digits, now, expiry, result, elapsed)
+  return string.format('c%s,%d,%d,%d', digits, now - created, expiry - created, elapsed)
+    .. string.sub(bytes, lease_end) .. result
 end
 
 -- Writes the record after a transition at now, as audit records it. Sets a TTL of px ms, or clears it.
@@ -296,17 +387,17 @@ end
 
 -- The list of completed records whose expiry falls in period, and the entry of member expiring at expiry.
 local function completed_list(completed, period)
-  return completed .. ':' .. integer(period)
+  return completed .. string.format(':%d', period)
 end
 
 local function completed_entry(member, expiry)
-  return integer(expiry % PERIOD) .. ':' .. member
+  return string.format('%d:', expiry % PERIOD) .. member
 end
 
 -- Adds a record that completed and expires at expiry to the completed index; the record is kept for
 -- grace ms past its expiry, and so are the list and the set of periods.
 local function index_completed(completed, member, expiry, grace, now)
-  local period = math.floor(expiry / PERIOD)
+  local period = period_of(expiry)
   local list = completed_list(completed, period)
   if redis.call('RPUSH', list, completed_entry(member, expiry)) == 1 then
     local keep = keep_for((period + 1) * PERIOD, grace, now)
@@ -318,7 +409,7 @@ end
 
 -- Removes the entry of a completed record that expired at expiry, when its key is claimed afresh.
 local function unindex_completed(completed, member, expiry)
-  redis.call('LREM', completed_list(completed, math.floor(expiry / PERIOD)), 1, completed_entry(member, expiry))
+  redis.call('LREM', completed_list(completed, period_of(expiry)), 1, completed_entry(member, expiry))
 end
 
 -- Makes the values key the record's before a write to it: the first write of a record's life deletes

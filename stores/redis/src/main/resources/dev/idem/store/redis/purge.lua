@@ -55,7 +55,7 @@ end
 -- Each period's list is read from the head, a page at a time, and only as far as needed: entries whose
 -- expiry has passed are purged, the leading ones then trimmed off, any others blanked and removed.
 local completed = indexes[COMPLETED_INDEX]
-for _, period in ipairs(redis.call('ZRANGEBYSCORE', completed, '-inf', math.floor(now / PERIOD))) do
+for _, period in ipairs(redis.call('ZRANGEBYSCORE', completed, '-inf', period_of(now))) do
   if examined >= wanted then break end
   local list, start = completed_list(completed, period), tonumber(period) * PERIOD
   local position, head, blanked = 0, 0, false

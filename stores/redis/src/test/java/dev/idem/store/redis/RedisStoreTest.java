@@ -27,12 +27,15 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -151,13 +154,13 @@ class RedisStoreTest {
     }
 
     @Test
-    void aFirstCallWritesTheRecordsThatCmsgpackWouldWithTheReferenceStoresContent() {
+    void aFirstCallIsWrittenInTheDocumentedCompactFormWithTheReferenceStoresContent() {
         String prefix = TestRedis.uniquePrefix("first");
         Layout layout = new Layout(prefix, RedisStore.DEFAULT_BUCKETS);
         InMemoryStore reference = new InMemoryStore(new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
         String sha256 = "ab".repeat(32);
         String engineFingerprint = "9f2c6d1e5b7a4c3f8e0d2b1a6c5e4f3a";
-        String longNode = "node-" + "n".repeat(40);
+        String longNode = "node-" + "n".repeat(40) + ":7,-";
         record FirstCall(String key, String fingerprint, Duration lease, String claimant, String completer,
                 int resultBytes, String originalKey) {
         }
@@ -165,32 +168,49 @@ class RedisStoreTest {
                 new FirstCall("first:plain", null, LEASE, "n", "n", 17, null),
                 new FirstCall("first:fingerprint", engineFingerprint, LEASE, "node-1", "node-1", 0, null),
                 new FirstCall("first:sha256", sha256, Duration.ofMillis(100), longNode, longNode, 31, null),
-                new FirstCall("first:lease-uint32", null, Duration.ofMinutes(10), "n", "n", 32, "ünï-🦄 '; DROP TABLE"),
-                new FirstCall("first:lease-uint64", sha256, Duration.ofDays(60), "n", "n", 255, null),
-                new FirstCall("first:str16-result", null, Duration.ofMillis(127), "n", "n", 256, null),
+                new FirstCall("first:text-fingerprint", "v2;amount=10,00:EUR", Duration.ofDays(60), "n", "n", 255,
+                        "ünï-🦄 '; DROP TABLE"),
+                new FirstCall("first:empty-original", sha256, Duration.ofMillis(1), "n", "n", 256, ""),
                 new FirstCall("first:largest-inline", null, Duration.ofMillis(128), "n", "n",
                         RedisStore.INLINE_RESULT_BYTES, null),
+                new FirstCall("first:long-original", null, LEASE, "n", "n", 17, "o".repeat(254)),
                 new FirstCall("first:values-hash", null, LEASE, "n", "n", RedisStore.INLINE_RESULT_BYTES + 1, null),
                 new FirstCall("first:other-completer", engineFingerprint, LEASE, "node-a", "node-b", 17,
                         null));
         try (RedisStore redisStore = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).build()) {
             for (FirstCall call : calls) {
+                String recordKey = Wire.string(layout.recordScriptKeys(call.key())[0]);
+                byte[] identity = concat(compactField(bytes(call.claimant())),
+                        compactField(call.fingerprint() == null ? null : Wire.fingerprint(call.fingerprint())),
+                        compactField(call.originalKey() == null ? null : bytes(call.originalKey())));
                 byte[] result = new byte[call.resultBytes()];
                 Arrays.fill(result, (byte) 'r');
                 for (IdempotencyStore on : List.of(reference, redisStore)) {
                     ClaimResult.Claimed claimed = (ClaimResult.Claimed) on.claim(new ClaimRequest(call.key(),
                             call.fingerprint(), call.lease(), call.claimant(), call.originalKey()));
                     if (on == redisStore) {
-                        assertCanonical(layout, call.key(), 16);
+                        long created = redisStore.find(call.key()).orElseThrow().createdAt().toEpochMilli();
+                        assertThat(redis.hex(recordKey)).as("first claim of %s", call.key()).isEqualTo(HexFormat.of()
+                                .formatHex(concat(bytes("p" + created + "," + call.lease().toMillis() + ","), identity)));
                     }
                     assertThat(on.complete(new Completion(call.key(), claimed.token(), result, TTL, Duration.ofMillis(9),
                             call.completer()))).isTrue();
                 }
-                assertCanonical(layout, call.key(), 17);
                 IdempotencyRecord completed = assertSameRecordAndHistory(redisStore, reference, call.key());
                 assertThat(completed.result()).isEqualTo(result);
                 assertThat(redisStore.history(call.key()).get(0).at()).isEqualTo(completed.createdAt());
                 assertThat(Duration.between(completed.updatedAt(), completed.expiresAt())).isEqualTo(TTL);
+                if (call.completer().equals(call.claimant()) && call.resultBytes() <= RedisStore.INLINE_RESULT_BYTES
+                        && (call.originalKey() == null || bytes(call.originalKey()).length < 254)) {
+                    long created = completed.createdAt().toEpochMilli();
+                    String head = "c" + created + "," + (completed.updatedAt().toEpochMilli() - created) + ","
+                            + (completed.expiresAt().toEpochMilli() - created) + ",9,";
+                    assertThat(redis.hex(recordKey)).as("first completion of %s", call.key())
+                            .isEqualTo(HexFormat.of().formatHex(concat(bytes(head), identity, result)));
+                } else {
+                    assertThat(redis.recordValue(recordKey, "cmsgpack.pack(f) == bytes and #f or -1"))
+                            .as("completion of %s as a MessagePack array", call.key()).isEqualTo(17);
+                }
             }
         } finally {
             redis.deleteKeys(prefix);
@@ -198,13 +218,105 @@ class RedisStoreTest {
     }
 
     /**
-     * Asserts that the record of key is an array of {@code fields} that cmsgpack writes byte for byte as the
-     * store wrote it.
+     * A string field of a compact record: its length as one byte and its bytes, the byte 254 for none, or
+     * the byte 255, its length in four bytes and its bytes (for fields under 64 KiB).
      */
-    private static void assertCanonical(Layout layout, String key, int fields) {
-        String recordKey = Wire.string(layout.recordScriptKeys(key)[0]);
-        assertThat(redis.recordValue(recordKey, "cmsgpack.pack(f) == redis.call('GET', KEYS[1]) and #f or -1"))
-                .as("record of %s, packed again", key).isEqualTo(fields);
+    private static byte[] compactField(byte[] value) {
+        if (value == null) {
+            return new byte[] {(byte) 254};
+        }
+        if (value.length < 254) {
+            return concat(new byte[] {(byte) value.length}, value);
+        }
+        return concat(new byte[] {(byte) 255, 0, 0, (byte) (value.length >> 8), (byte) value.length}, value);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    /** What a store answers, without the times that differ between stores. */
+    private static Object withoutTimes(Object answer) {
+        if (answer instanceof ClaimResult.Claimed claimed) {
+            return List.of("claimed", claimed.token(), claimed.attempt(), claimed.event(), claimed.steps().keySet());
+        } else if (answer instanceof ClaimResult.Completed completed) {
+            return List.of("completed", new String(completed.result(), StandardCharsets.UTF_8));
+        } else if (answer instanceof ClaimResult.InProgress inProgress) {
+            return List.of("in progress", inProgress.owner());
+        } else if (answer instanceof ClaimResult claim) {
+            return claim.getClass().getSimpleName();
+        }
+        return answer;
+    }
+
+    /** A transition of a record that a first call wrote, returning what the store answered. */
+    private interface Transition {
+        Object apply(IdempotencyStore on, String key, Consumer<Duration> elapse);
+    }
+
+    @Test
+    void recordsInTheCompactFormGoThroughEveryOtherTransitionAsTheReferenceStore() {
+        String prefix = TestRedis.uniquePrefix("compact");
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        InMemoryStore reference = new InMemoryStore(clock);
+        Duration shortLease = Duration.ofMillis(200);
+        Duration shortTtl = Duration.ofMillis(300);
+        Map<String, Transition> fromClaim = new LinkedHashMap<>();
+        fromClaim.put("renew", (on, key, elapse) -> List.of(on.renew(key, 1, LEASE),
+                on.complete(new Completion(key, 1, bytes("1"), TTL, Duration.ZERO, "node-a"))));
+        fromClaim.put("step", (on, key, elapse) -> on.saveStep(new StepWrite(key, 1, "charge", bytes("1"), "node-a")));
+        fromClaim.put("release", (on, key, elapse) -> fail(on, key, 1, new FailureOutcome.Release(TTL), "node-a"));
+        fromClaim.put("remember", (on, key, elapse) -> fail(on, key, 1, new FailureOutcome.Remember(TTL), "node-a"));
+        fromClaim.put("schedule", (on, key, elapse) ->
+                fail(on, key, 1, new FailureOutcome.Schedule(Duration.ZERO, bytes("invocation")), "node-a"));
+        fromClaim.put("dead", (on, key, elapse) -> fail(on, key, 1, new FailureOutcome.Dead(), "node-a"));
+        fromClaim.put("stale", (on, key, elapse) ->
+                on.complete(new Completion(key, 2, bytes("1"), TTL, Duration.ZERO, "node-a")));
+        fromClaim.put("other-completer", (on, key, elapse) ->
+                on.complete(new Completion(key, 1, bytes("1"), TTL, Duration.ZERO, "node-b")));
+        fromClaim.put("large-result", (on, key, elapse) -> on.complete(new Completion(key, 1,
+                new byte[RedisStore.INLINE_RESULT_BYTES + 1], TTL, Duration.ZERO, "node-a")));
+        fromClaim.put("duplicate-then-takeover", (on, key, elapse) -> {
+            Object duplicate = withoutTimes(on.claim(new ClaimRequest(key, "fp-1", LEASE, "node-b", null)));
+            elapse.accept(shortLease.plusMillis(50));
+            return List.of(duplicate, withoutTimes(on.claim(new ClaimRequest(key, null, LEASE, "node-b", null))));
+        });
+        fromClaim.put("mismatch", (on, key, elapse) -> on.claim(new ClaimRequest(key, "fp-2", LEASE, "node-b", null)));
+        fromClaim.put("cancel", (on, key, elapse) -> on.cancel(key, TTL, "operator"));
+        Map<String, Transition> fromCompletion = new LinkedHashMap<>();
+        fromCompletion.put("duplicate", (on, key, elapse) -> on.claim(new ClaimRequest(key, "fp-1", LEASE, "node-b", null)));
+        fromCompletion.put("mismatch", (on, key, elapse) -> on.claim(new ClaimRequest(key, "fp-2", LEASE, "node-b", null)));
+        fromCompletion.put("afresh", (on, key, elapse) -> {
+            elapse.accept(shortTtl.plusMillis(50));
+            return on.claim(new ClaimRequest(key, "fp-3", LEASE, "node-b", "original"));
+        });
+        fromCompletion.put("requeue", (on, key, elapse) -> on.requeue(key, "operator"));
+        fromCompletion.put("stale-renew", (on, key, elapse) -> on.renew(key, 1, LEASE));
+        try (RedisStore redisStore = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).build()) {
+            for (Map<String, Transition> transitions : List.of(fromClaim, fromCompletion)) {
+                for (Map.Entry<String, Transition> transition : transitions.entrySet()) {
+                    String key = (transitions == fromClaim ? "claim:" : "completion:") + transition.getKey();
+                    List<Object> answers = new ArrayList<>();
+                    for (IdempotencyStore on : List.of(reference, redisStore)) {
+                        Consumer<Duration> elapse = on == reference ? clock::advance : redis::elapse;
+                        on.claim(new ClaimRequest(key, "fp-1", shortLease, "node-a", null));
+                        if (transitions == fromCompletion) {
+                            on.complete(new Completion(key, 1, bytes("{\"ok\":1}"), shortTtl, Duration.ofMillis(4),
+                                    "node-a"));
+                        }
+                        answers.add(withoutTimes(transition.getValue().apply(on, key, elapse)));
+                    }
+                    assertThat(answers.get(1)).as("answer of %s", key).isEqualTo(answers.get(0));
+                    assertSameRecordAndHistory(redisStore, reference, key);
+                }
+            }
+        } finally {
+            redis.deleteKeys(prefix);
+        }
     }
 
     @Test
@@ -356,6 +468,17 @@ class RedisStoreTest {
                 "a-hash", key -> {
                     redis.commands().del(recordKey(key));
                     redis.commands().hset(recordKey(key), "s", "P");
+                },
+                "compact-cut-short", key -> redis.editBytes(recordKey(key), "string.sub(bytes, 1, -2)"),
+                "compact-time-in-words", key -> redis.editBytes(recordKey(key), "'pyesterday' .. string.sub(bytes, 15)"),
+                "compact-owner-too-long", key -> redis.editBytes(recordKey(key), "(string.gsub(bytes, ',\\1n', ',\\2n', 1))"),
+                "compact-completion-without-time", key -> {
+                    store.complete(new Completion(key, 1, bytes("1"), TTL, Duration.ZERO, "n"));
+                    redis.editBytes(recordKey(key), "(string.gsub(bytes, '^c%d+,', 'c,', 1))");
+                },
+                "compact-completion-without-owner", key -> {
+                    store.complete(new Completion(key, 1, bytes("1"), TTL, Duration.ZERO, "n"));
+                    redis.editBytes(recordKey(key), "(string.gsub(bytes, ',\\1n', ',\\254', 1))");
                 });
         for (Map.Entry<String, Consumer<String>> damage : recordDamages.entrySet()) {
             String key = "damaged:" + damage.getKey();

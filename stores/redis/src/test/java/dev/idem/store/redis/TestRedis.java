@@ -18,6 +18,10 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +41,9 @@ final class TestRedis implements AutoCloseable {
     static final String STANDALONE_URL = env("IDEM_TEST_REDIS_URL", "redis://127.0.0.1:6379");
     static final List<String> CLUSTER_URLS = Arrays.asList(env("IDEM_TEST_REDIS_CLUSTER",
             "redis://127.0.0.1:7001,redis://127.0.0.1:7002,redis://127.0.0.1:7003").split(","));
+
+    /** The functions the store's scripts share, which a script of a test may call too. */
+    private static final String STORE_FUNCTIONS = storeFunctions();
 
     private final AbstractRedisClient client;
     private final StatefulConnection<String, String> connection;
@@ -107,18 +114,35 @@ final class TestRedis implements AutoCloseable {
 
     /**
      * Edits the record at {@code recordKey} as a hand with redis-cli and Lua could: {@code change} is Lua
-     * that changes {@code f}, the record's MessagePack array; the record is written back with its TTL.
+     * that changes {@code f}, the record as the store's scripts read it (its MessagePack array, also for a
+     * record written as text); the record is written back as that array, with its TTL.
      */
     void editRecord(String recordKey, String change) {
-        commands.eval("local f = cmsgpack.unpack(redis.call('GET', KEYS[1])) " + change
+        commands.eval(STORE_FUNCTIONS + "local f = read_record(redis.call('GET', KEYS[1])) " + change
                 + " redis.call('SET', KEYS[1], cmsgpack.pack(f), 'KEEPTTL') return 'OK'", ScriptOutputType.STATUS,
                 recordKey);
     }
 
-    /** The value of {@code expression}, Lua over {@code f}, the MessagePack array of the record at {@code recordKey}. */
+    /** Replaces the bytes of the record at {@code recordKey} by {@code expression}, Lua over them as {@code bytes}. */
+    void editBytes(String recordKey, String expression) {
+        commands.eval("local bytes = redis.call('GET', KEYS[1]) redis.call('SET', KEYS[1], " + expression
+                + ", 'KEEPTTL') return 'OK'", ScriptOutputType.STATUS, recordKey);
+    }
+
+    /** The bytes of the string at {@code key} in lower-case hex. */
+    String hex(String key) {
+        return commands.eval("return (string.gsub(redis.call('GET', KEYS[1]), '.', function(c) "
+                + "return string.format('%02x', string.byte(c)) end))", ScriptOutputType.VALUE, key);
+    }
+
+    /**
+     * The value of {@code expression}, Lua over {@code f}, the record at {@code recordKey} as the store's
+     * scripts read it (the MessagePack array, also for a record written as text), and over {@code bytes}, the
+     * record as stored.
+     */
     long recordValue(String recordKey, String expression) {
-        return commands.eval("local f = cmsgpack.unpack(redis.call('GET', KEYS[1])) return " + expression,
-                ScriptOutputType.INTEGER, recordKey);
+        return commands.eval(STORE_FUNCTIONS + "local bytes = redis.call('GET', KEYS[1]) local f = read_record(bytes) "
+                + "return " + expression, ScriptOutputType.INTEGER, recordKey);
     }
 
     /** Removes every function library from every master, as {@code FUNCTION FLUSH} by an operator would. */
@@ -174,5 +198,13 @@ final class TestRedis implements AutoCloseable {
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static String storeFunctions() {
+        try (InputStream in = TestRedis.class.getResourceAsStream("lib.lua")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8) + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
