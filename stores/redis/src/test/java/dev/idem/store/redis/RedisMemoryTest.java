@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * completed index. The numbers are printed for docs/stores-redis.md.
  *
  * <p>The record is one string key: Redis's fixed cost per key (dictionary entry and object header), the
- * key name, and the MessagePack value, each rounded up to the allocator's size class. The user's own
- * bytes (key, node id, fingerprint) are most of the rest, so the total depends on them.
+ * key name, and the value in its compact form, each rounded up to the allocator's size class. The
+ * user's own bytes (key, node id, fingerprint) are most of the rest, so the total depends on them.
  */
 class RedisMemoryTest {
 
@@ -72,7 +72,7 @@ class RedisMemoryTest {
     }
 
     @Test
-    void aCompletedRecordWithTheEnginesFingerprintTakesAtMost160Bytes() {
+    void aCompletedRecordWithTheEnginesFingerprintTakesAtMost144Bytes() {
         long minimal = recordBytesWithoutResult("o:1", "n1", null);
         long unchecked = recordBytesWithoutResult("payments:evt_000002", "node-1", null);
         long typical = recordBytesWithoutResult("payments:evt_000001", "node-1", ENGINE_FINGERPRINT);
@@ -82,11 +82,11 @@ class RedisMemoryTest {
                 "12345@payments-7f9c8d-abcde", ENGINE_FINGERPRINT);
 
         assertThat(minimal).isLessThanOrEqualTo(112);
-        assertThat(unchecked).isLessThanOrEqualTo(144);
-        assertThat(typical).isLessThanOrEqualTo(160);
-        assertThat(shortKey).isLessThanOrEqualTo(176);
-        assertThat(fullFingerprint).isLessThanOrEqualTo(176);
-        assertThat(longKey).isLessThanOrEqualTo(240);
+        assertThat(unchecked).isLessThanOrEqualTo(128);
+        assertThat(typical).isLessThanOrEqualTo(144);
+        assertThat(shortKey).isLessThanOrEqualTo(160);
+        assertThat(fullFingerprint).isLessThanOrEqualTo(160);
+        assertThat(longKey).isLessThanOrEqualTo(224);
     }
 
     @Test
