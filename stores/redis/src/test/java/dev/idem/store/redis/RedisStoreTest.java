@@ -38,8 +38,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,6 +97,20 @@ class RedisStoreTest {
                 Duration.ofMillis(7), node));
     }
 
+    /**
+     * Runs {@code test} on a store of its own, built with {@code options} under a key prefix of its own (the
+     * test gets both), then closes the store and removes every key under the prefix.
+     */
+    private static void onOwnStore(String name, UnaryOperator<RedisStore.Builder> options,
+            BiConsumer<RedisStore, String> test) {
+        String prefix = TestRedis.uniquePrefix(name);
+        try (RedisStore own = options.apply(RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix)).build()) {
+            test.accept(own, prefix);
+        } finally {
+            redis.deleteKeys(prefix);
+        }
+    }
+
     /** Drives a key of each store through every kind of transition, in the same order. */
     private static void everyTransition(IdempotencyStore on, String key, Consumer<Duration> elapse) {
         ClaimResult.Claimed first = claim(on, key, null, "node-a");
@@ -118,19 +134,16 @@ class RedisStoreTest {
 
     @Test
     void everyTransitionLeavesTheSameRecordAndHistoryAsTheReferenceStore() {
-        String prefix = TestRedis.uniquePrefix("reference");
         String key = "payments:evt-1";
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         InMemoryStore reference = new InMemoryStore(clock);
-        try (RedisStore redisStore = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).build()) {
+        onOwnStore("reference", UnaryOperator.identity(), (redisStore, prefix) -> {
             everyTransition(reference, key, clock::advance);
             everyTransition(redisStore, key, redis::elapse);
 
             IdempotencyRecord actual = assertSameRecordAndHistory(redisStore, reference, key);
             assertThat(Duration.between(actual.updatedAt(), actual.expiresAt())).isEqualTo(TTL);
-        } finally {
-            redis.deleteKeys(prefix);
-        }
+        });
     }
 
     /** Asserts that both stores hold the same record and history of key, but for their times; the record. */
@@ -155,8 +168,6 @@ class RedisStoreTest {
 
     @Test
     void aFirstCallIsWrittenInTheDocumentedCompactFormWithTheReferenceStoresContent() {
-        String prefix = TestRedis.uniquePrefix("first");
-        Layout layout = new Layout(prefix, RedisStore.DEFAULT_BUCKETS);
         InMemoryStore reference = new InMemoryStore(new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
         String sha256 = "ab".repeat(32);
         String engineFingerprint = "9f2c6d1e5b7a4c3f8e0d2b1a6c5e4f3a";
@@ -177,7 +188,8 @@ class RedisStoreTest {
                 new FirstCall("first:values-hash", null, LEASE, "n", "n", RedisStore.INLINE_RESULT_BYTES + 1, null),
                 new FirstCall("first:other-completer", engineFingerprint, LEASE, "node-a", "node-b", 17,
                         null));
-        try (RedisStore redisStore = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).build()) {
+        onOwnStore("first", UnaryOperator.identity(), (redisStore, prefix) -> {
+            Layout layout = new Layout(prefix, RedisStore.DEFAULT_BUCKETS);
             for (FirstCall call : calls) {
                 String recordKey = Wire.string(layout.recordScriptKeys(call.key())[0]);
                 byte[] identity = concat(compactField(bytes(call.claimant())),
@@ -212,9 +224,7 @@ class RedisStoreTest {
                             .as("completion of %s as a MessagePack array", call.key()).isEqualTo(17);
                 }
             }
-        } finally {
-            redis.deleteKeys(prefix);
-        }
+        });
     }
 
     /**
@@ -260,7 +270,6 @@ class RedisStoreTest {
 
     @Test
     void recordsInTheCompactFormGoThroughEveryOtherTransitionAsTheReferenceStore() {
-        String prefix = TestRedis.uniquePrefix("compact");
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         InMemoryStore reference = new InMemoryStore(clock);
         Duration shortLease = Duration.ofMillis(200);
@@ -296,7 +305,7 @@ class RedisStoreTest {
         });
         fromCompletion.put("requeue", (on, key, elapse) -> on.requeue(key, "operator"));
         fromCompletion.put("stale-renew", (on, key, elapse) -> on.renew(key, 1, LEASE));
-        try (RedisStore redisStore = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).build()) {
+        onOwnStore("compact", UnaryOperator.identity(), (redisStore, prefix) -> {
             for (Map<String, Transition> transitions : List.of(fromClaim, fromCompletion)) {
                 for (Map.Entry<String, Transition> transition : transitions.entrySet()) {
                     String key = (transitions == fromClaim ? "claim:" : "completion:") + transition.getKey();
@@ -314,25 +323,19 @@ class RedisStoreTest {
                     assertSameRecordAndHistory(redisStore, reference, key);
                 }
             }
-        } finally {
-            redis.deleteKeys(prefix);
-        }
+        });
     }
 
     @Test
     void aFirstCompletionKeepsTheHistoryBoundOfOneEntry() {
-        String prefix = TestRedis.uniquePrefix("one-entry");
-        try (RedisStore oneEntry = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix)
-                .maxHistoryPerKey(1).build()) {
+        onOwnStore("one-entry", builder -> builder.maxHistoryPerKey(1), (oneEntry, prefix) -> {
             ClaimResult.Claimed claimed = claim(oneEntry, "one:k", null, "n");
             assertThat(oneEntry.complete(new Completion("one:k", claimed.token(), bytes("1"), TTL, Duration.ZERO, "n")))
                     .isTrue();
 
             assertThat(oneEntry.history("one:k")).extracting(AuditEntry::sequence, AuditEntry::event)
                     .containsExactly(tuple(2L, AuditEvent.COMPLETED));
-        } finally {
-            redis.deleteKeys(prefix);
-        }
+        });
     }
 
     @Test
@@ -413,9 +416,7 @@ class RedisStoreTest {
     void listingCompletedRecordsWalksTheExpiryIndexButKeepsOnlyTheNewest() {
         // one bucket of 4,500: the walk takes three rounds of at most 2,000 entries, and the client trims
         // its candidates to the newest five before the third
-        String prefix = TestRedis.uniquePrefix("completed");
-        try (RedisStore onePrefix = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).buckets(1)
-                .build()) {
+        onOwnStore("completed", builder -> builder.buckets(1), (onePrefix, prefix) -> {
             List<IdempotencyRecord> all = new ArrayList<>();
             for (int i = 0; i < 4_500; i++) {
                 String key = "done:" + i;
@@ -432,16 +433,12 @@ class RedisStoreTest {
             assertThat(newest).extracting(IdempotencyRecord::key)
                     .containsExactlyElementsOf(all.subList(0, 5).stream().map(IdempotencyRecord::key).toList());
             assertThat(onePrefix.countByState()).containsEntry(RecordState.COMPLETED, 4_500L);
-        } finally {
-            redis.deleteKeys(prefix);
-        }
+        });
     }
 
     @Test
     void historyKeepsTheNewestEntriesUpToTheBound() {
-        String prefix = TestRedis.uniquePrefix("bounded");
-        try (RedisStore bounded = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix)
-                .maxHistoryPerKey(5).build()) {
+        onOwnStore("bounded", builder -> builder.maxHistoryPerKey(5), (bounded, prefix) -> {
             String key = "bounded:k";
             ClaimResult.Claimed claimed = claim(bounded, key, null, "n");
             for (int i = 0; i < 10; i++) {
@@ -453,9 +450,7 @@ class RedisStoreTest {
             assertThat(history).extracting(AuditEntry::detail).containsExactly("s5", "s6", "s7", "s8", "s9");
             String recordKey = Wire.string(new Layout(prefix, RedisStore.DEFAULT_BUCKETS).recordScriptKeys(key)[0]);
             assertThat(redis.recordValue(recordKey, "#f - 15")).as("entries kept in the record").isEqualTo(5);
-        } finally {
-            redis.deleteKeys(prefix);
-        }
+        });
     }
 
     @Test
@@ -585,9 +580,8 @@ class RedisStoreTest {
 
     @Test
     void aCompletedRecordClaimedAfreshLeavesItsListAndIsCountedOnce() {
-        String prefix = TestRedis.uniquePrefix("afresh");
-        Layout layout = new Layout(prefix, RedisStore.DEFAULT_BUCKETS);
-        try (RedisStore own = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).build()) {
+        onOwnStore("afresh", UnaryOperator.identity(), (own, prefix) -> {
+            Layout layout = new Layout(prefix, RedisStore.DEFAULT_BUCKETS);
             String key = "afresh:1";
             own.complete(new Completion(key, claim(own, key, null, "n").token(), bytes("1"), Duration.ofMillis(100),
                     Duration.ZERO, "n"));
@@ -606,16 +600,13 @@ class RedisStoreTest {
             assertThat(own.purgeExpired(100)).isZero();
             assertThat(own.list(new RecordQuery(RecordState.COMPLETED, null, null, null, 10)))
                     .extracting(IdempotencyRecord::key).containsExactly(key);
-        } finally {
-            redis.deleteKeys(prefix);
-        }
+        });
     }
 
     @Test
     void purgeEmptiesWholeExpiredPeriodsAndTheExpiredPartOfTheCurrentOneInBatches() {
-        String prefix = TestRedis.uniquePrefix("periods");
-        Layout layout = new Layout(prefix, 1);
-        try (RedisStore own = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).buckets(1).build()) {
+        onOwnStore("periods", builder -> builder.buckets(1), (own, prefix) -> {
+            Layout layout = new Layout(prefix, 1);
             long now = redis.timeMillis();
             if (10_000 - now % 10_000 < 2_000) {
                 redis.elapse(Duration.ofMillis(10_000 - now % 10_000));
@@ -654,15 +645,12 @@ class RedisStoreTest {
             assertThat(own.find("past:0")).isEmpty();
             assertThat(own.find("current:5-0")).isEmpty();
             assertThat(own.find("current-later:5-0")).isPresent();
-        } finally {
-            redis.deleteKeys(prefix);
-        }
+        });
     }
 
     @Test
     void listingCompletedRecordsPagesThroughListsLongerThanOneScanAcrossPeriods() {
-        String prefix = TestRedis.uniquePrefix("pages");
-        try (RedisStore own = RedisStore.builder().uri(TestRedis.STANDALONE_URL).keyPrefix(prefix).buckets(1).build()) {
+        onOwnStore("pages", builder -> builder.buckets(1), (own, prefix) -> {
             Duration later = TTL.plusSeconds(20);
             completeAll(own, "needle:a", 1, TTL);
             completeAll(own, "bulk:a", 1_200, TTL);
@@ -673,9 +661,7 @@ class RedisStoreTest {
             assertThat(own.list(new RecordQuery(RecordState.COMPLETED, null, null, "needle:", 10)))
                     .extracting(IdempotencyRecord::key).containsExactlyInAnyOrder("needle:a0", "needle:b0", "needle:c0");
             assertThat(own.countByState()).containsExactly(Map.entry(RecordState.COMPLETED, 2_403L));
-        } finally {
-            redis.deleteKeys(prefix);
-        }
+        });
     }
 
     private static void completeAll(IdempotencyStore on, String prefix, int count, Duration ttl) {
