@@ -112,7 +112,7 @@ final class BucketWalks {
                 break;
             }
             reads.computeIfAbsent(candidate.key(),
-                    key -> calls.script(commands, scripts.find, layout.recordScriptKeys(key), Wire.utf8(key)));
+                    key -> calls.script(commands, scripts.find, layout.recordScriptKeys(key)));
         }
         long deadline = calls.deadline();
         List<IdempotencyRecord> records = new ArrayList<>();

@@ -94,16 +94,13 @@ final class Layout {
     }
 
     /**
-     * The keys a script on one record gets: the record, its values, then its bucket's in-progress and
-     * completed indexes, the two a first call writes. The script names the bucket's other indexes after the
-     * in-progress index, whose name ends in its state code as theirs end in theirs: Redis spends about a
-     * microsecond on every key a call declares.
+     * The keys a script on one record gets: the record and its bucket's in-progress index. The script takes
+     * the member, the values key and the bucket's other indexes from those two names, as Redis spends about
+     * a microsecond on every key and argument a call declares.
      */
     byte[][] recordScriptKeys(String key) {
         int bucket = bucket(key);
-        byte[] member = Wire.utf8(key);
-        return new byte[][] {concat(recordPrefixes[bucket], member), concat(valuesPrefixes[bucket], member),
-            indexKeys[bucket][0].clone(), indexKeys[bucket][INDEX_KEYS - 1].clone()};
+        return new byte[][] {concat(recordPrefixes[bucket], Wire.utf8(key)), indexKeys[bucket][0].clone()};
     }
 
     /** A bucket's index keys, in the order scripts expect. */

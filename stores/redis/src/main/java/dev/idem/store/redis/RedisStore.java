@@ -120,9 +120,10 @@ public final class RedisStore implements IdempotencyStore {
     @Override
     public boolean complete(Completion completion) {
         String key = completion.key();
+        long ttl = Wire.positiveMillis(completion.ttl(), "ttl");
         Long done = onRecord(scripts.complete, key, "completion of key '" + key + "'", completion.result(),
-                Wire.packed(Wire.compactField(Wire.utf8(completion.node())), completion.token(),
-                        Wire.positiveMillis(completion.ttl(), "ttl"), Wire.clampedMillis(completion.elapsed()),
+                Wire.packed(Wire.compactField(Wire.utf8(completion.node())), completion.token(), ttl, Wire.number(ttl),
+                        Wire.number(Wire.clampedMillis(completion.elapsed())), Wire.number(ttl + expiryGraceMillis),
                         maxHistoryPerKey, expiryGraceMillis, INLINE_RESULT_BYTES));
         return done == 1;
     }
@@ -251,10 +252,7 @@ public final class RedisStore implements IdempotencyStore {
     /** Runs a script on one record (its key is the first argument) and waits for its reply. */
     private <T> T onRecord(Script script, String key, String operation, byte[]... arguments) {
         Connector.Commands commands = calls.commands(key, operation);
-        byte[][] withKey = new byte[arguments.length + 1][];
-        withKey[0] = Wire.utf8(key);
-        System.arraycopy(arguments, 0, withKey, 1, arguments.length);
-        return calls.await(calls.script(commands, script, layout.recordScriptKeys(key), withKey), calls.deadline(), key,
+        return calls.await(calls.script(commands, script, layout.recordScriptKeys(key), arguments), calls.deadline(), key,
                 operation);
     }
 

@@ -1,23 +1,21 @@
 -- claim: creates the record, takes over an expired lease or a due scheduled record, or answers with the
 -- record's state.
--- KEYS: record, values, the bucket's in-progress and completed indexes.
--- ARGV: member (the key), the claim as the end of a compact first claim (the lease ms, ',', then node,
---       fingerprint and original key as its string fields), history entries kept.
+-- KEYS: record, the bucket's in-progress index.
+-- ARGV: the claim as the end of a compact first claim (the lease ms, ',', then node, fingerprint and
+--       original key as its string fields), history entries kept.
 -- Reply: {1, token, attempt, event, steps} claimed; 1 claimed as a new record (token 1, attempt 1,
 --        claimed, no steps: a bare number costs Redis less to write than an array, and the client's
 --        MULTI output reads it as a list of one); {2, result} completed; {3, error} failed; {4, lease end,
 --        owner} in progress; {5} mismatch; {6, next attempt} scheduled; {7, error, attempt} dead.
-local record_key, values_key, in_progress = KEYS[1], KEYS[2], KEYS[3]
-local member = ARGV[1]
-local now = now_ms()
-local now_digits = string.format('%d', now)
-local compact = 'p' .. now_digits .. ',' .. ARGV[2]
+local record_key, in_progress = KEYS[1], KEYS[2]
+local digits = now_digits()
+local compact = 'p' .. digits .. ',' .. ARGV[1]
 
 -- Redis 7 creates the record and reads the one there was in one command. Where that command is refused
 -- (before Redis 7, or while Redis refuses writes, when a duplicate must still get its answer), or the key
 -- holds no string, a GET reads the record instead.
 local bytes, created
-if (redis.REDIS_VERSION_NUM or 0) >= 0x070000 then
+if SET_GETS then
   bytes = redis.pcall('SET', record_key, compact, 'NX', 'GET')
   created = not bytes
   if type(bytes) ~= 'string' then bytes = nil end
@@ -26,17 +24,21 @@ local old = not created and (bytes and read_record(bytes) or load_record(record_
 
 if not old then
   if not created then redis.call('SET', record_key, compact) end
-  redis.call('ZADD', in_progress, now_digits, member)
+  redis.call('ZADD', in_progress, digits, member_of(record_key, in_progress))
   return 1
 end
 
+local member = member_of(record_key, in_progress)
+local values_key = values_of(in_progress, member)
+
+local now = tonumber(digits)
 local claimant = read_compact(compact, FIRST_CLAIM)
 local fingerprint, node, original, lease = claimant[FINGERPRINT], claimant[OWNER], claimant[ORIGINAL], claimant[LEASE]
-local max = tonumber(ARGV[3])
+local max = tonumber(ARGV[2])
 
 local state = old[STATE]
 if EXPIRING[state] and now >= time_of(old, EXPIRY) then
-  if state == 'C' then unindex_completed(KEYS[4], member, time_of(old, EXPIRY)) end
+  if state == 'C' then unindex_completed(index_of(in_progress, 'C'), member, time_of(old, EXPIRY)) end
   if old[OWNS_VALUES] then redis.call('DEL', values_key) end
   rebase(old, now, node, old[TOKEN] + 1, 1, fingerprint)
   old[STATE], old[ORIGINAL], old[LEASE] = 'P', original, lease

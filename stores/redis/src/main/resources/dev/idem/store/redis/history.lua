@@ -1,5 +1,5 @@
 -- history: the audit entries of a key, oldest first.
--- KEYS: record.
+-- KEYS: record, the bucket's in-progress index.
 -- Reply: {{sequence, event, time, node, token, attempt, fingerprint, elapsed ms, error, step}, ...}.
 local record = load_record(KEYS[1])
 if not record then return {} end

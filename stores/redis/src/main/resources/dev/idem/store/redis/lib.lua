@@ -16,13 +16,14 @@
 -- result, write a compact form instead, which string operations build and fence at a fraction of
 -- MessagePack's cost:
 --   p<created>,<lease end>,<owner><fingerprint><original key>
---   c<created>,<updated>,<expiry>,<elapsed>,<owner><fingerprint><original key><result>
--- Numbers are decimal digits, times as in the array; each string but the result is one byte n and then n
--- bytes when n < 254, the byte 254 for none, or the byte 255, four bytes of its length (big-endian) and
--- its bytes; the result is the rest. A p record is token 1, attempt 1, sequence 1 and the history entry
--- {CLAIMED, 0}; a c record is token 1, attempt 1, sequence 2, no values and the history entries
--- {COMPLETED, updated, elapsed} and {CLAIMED, 0}. read_record reads both forms as the array; every other
--- transition writes the array.
+--   d<created>,<updated>,<ttl>,<elapsed>,<owner><fingerprint><original key><result>
+-- Numbers are decimal digits, times as in the array (the expiry is updated + ttl); each string but the
+-- result is one byte n and then n bytes when n < 254, the byte 254 for none, or the byte 255, four bytes of
+-- its length (big-endian) and its bytes; the result is the rest. A p record is token 1, attempt 1,
+-- sequence 1 and the history entry {CLAIMED, 0}; a d record is token 1, attempt 1, sequence 2, no values
+-- and the history entries {COMPLETED, updated, elapsed} and {CLAIMED, 0}. read_record reads both forms as
+-- the array; every other transition writes the array. (The previous snapshot's c form, which held the
+-- expiry instead of the ttl, reads as damaged.)
 --
 -- A history entry is an array: event, time (ms after created), elapsed ms, error, step name, then node,
 -- token, attempt and fingerprint ('' for none), each left out while it equals the record's own owner,
@@ -35,16 +36,22 @@
 --
 -- Every bucket has eight indexes: a sorted set per state but completed (score: updated time), due
 -- (scheduled records by next attempt), expiry (failed and released records by expiry) and the completed
--- index. A script on a bucket gets them in that order. A script on one record gets the in-progress and
--- the completed index, the ones a first call writes, and names the others after the in-progress index:
--- its name ends in P, theirs in the state's letter, 'due' or 'exp' instead, so they share its hash tag
--- and its slot.
+-- index. A script on a bucket gets them in that order. A script on one record gets the in-progress index
+-- only, and names the others after it: its name ends in P, theirs in the state's letter, 'due', 'exp' or
+-- C instead, so they share its hash tag and its slot (see member_of).
 --
 -- Completed records, the bulk of any store, are in lists by expiry period instead of a sorted set, which
 -- costs a fifth of the memory: the list of period p (expiries from p * PERIOD ms on) is the completed
--- index's key followed by ':' and p, its entries are the expiry's offset in the period, ':' and the
--- member, and the completed index itself is a sorted set of the periods that have a list. A list and the
+-- index's key followed by ':' and p, its entries are the expiry's offset in the period (four digits, the
+-- expiry's last), ':' and the member, and the completed index itself is a sorted set of the periods that have a list. A list and the
 -- set live as long as the records in them.
+
+-- The string functions, as locals: Redis runs a function with empty globals that look names up in the
+-- real ones, so a call of string.sub costs three table lookups where a local costs none. A library's code
+-- cannot see the string table while it loads, but every string can, as its metatable's __index.
+local byte, find, format, match, sub = ('').byte, ('').find, ('').format, ('').match, ('').sub
+-- Whether SET can answer with the value it replaces (Redis 7).
+local SET_GETS = (redis.REDIS_VERSION_NUM or 0) >= 0x070000
 
 local STATE, TOKEN, ATTEMPT, OWNER, FINGERPRINT, ORIGINAL, CREATED = 1, 2, 3, 4, 5, 6, 7
 local UPDATED, LEASE, NEXT, EXPIRY, ERROR, RESULT, OWNS_VALUES, SEQUENCE, HISTORY = 8, 9, 10, 11, 12, 13, 14, 15, 16
@@ -63,13 +70,20 @@ local CLAIMED, TAKEN_OVER, RESUMED, COMPLETED, FAILED, RELEASED, SCHEDULED, DEAD
 -- A whole number as Redis's argument or as part of a key or an index entry. Redis 7.0 writes a number given
 -- to redis.call with '%.17g', as Lua's concatenation writes one with '%.14g', both far slower than '%d'.
 local function integer(number)
-  return string.format('%d', number)
+  return format('%d', number)
 end
 
 local function now_ms()
   local time = redis.call('TIME')
   local micros = tonumber(time[2])
   return tonumber(time[1]) * 1000 + (micros - micros % 1000) / 1000
+end
+
+-- The primary's clock as the digits of epoch ms, made of TIME's two numbers as strings: the claim of a new
+-- key writes the time only as digits, and every number Lua reads from digits costs a strtod (tonumber: two).
+local function now_digits()
+  local time = redis.call('TIME')
+  return time[1] .. sub('00000' .. time[2], -6, -4)
 end
 
 -- The period of PERIOD ms that holds time.
@@ -81,10 +95,23 @@ local function corrupt(why)
   error({err = 'IDEMCORRUPT ' .. why})
 end
 
+-- A script on one record gets two keys: the record's and its bucket's in-progress index. The record key is
+-- the bucket's prefix, 'r:' and the member (the key as the application names it), the in-progress index the
+-- prefix and 'i:P', so the member, the values key and the other indexes follow from those two. Every key
+-- and argument of a call costs Redis about a microsecond, and these names are used off a first call's path
+-- or cost less to make.
+local function member_of(record_key, in_progress)
+  return sub(record_key, #in_progress)
+end
+
+local function values_of(in_progress, member)
+  return sub(in_progress, 1, -4) .. 'v:' .. member
+end
+
 -- The bucket index called name (a state's letter, 'due' or 'exp'), next to the in-progress index.
 local function index_of(in_progress, name)
   if name == 'P' then return in_progress end
-  return string.sub(in_progress, 1, -2) .. name
+  return sub(in_progress, 1, -2) .. name
 end
 
 local function index_keys(keys, first)
@@ -130,18 +157,18 @@ local function well_formed(record, state)
   return ok and typed_right
 end
 
--- The compact forms of a record, by their first byte: 'p' and 'c'; the first byte of a string field that
+-- The compact forms of a record, by their first byte: 'p' and 'd'; the first byte of a string field that
 -- is none, and of one of 254 bytes or more.
-local FIRST_CLAIM, FIRST_COMPLETION = 112, 99
+local FIRST_CLAIM, FIRST_COMPLETION = 112, 100
 local NONE, LONG = 254, 255
 
 -- The string field of a compact record at pos, false for none, and where the next field starts; nil when
 -- it cannot be read.
 local function compact_string(bytes, pos)
-  local length = string.byte(bytes, pos)
+  local length = byte(bytes, pos)
   if length == NONE then return false, pos + 1 end
   if length == LONG then
-    local a, b, c, d = string.byte(bytes, pos + 1, pos + 4)
+    local a, b, c, d = byte(bytes, pos + 1, pos + 4)
     if not d then return nil end
     length, pos = ((a * 256 + b) * 256 + c) * 256 + d, pos + 4
   elseif not length then
@@ -149,7 +176,7 @@ local function compact_string(bytes, pos)
   end
   local finish = pos + length
   if finish > #bytes then return nil end
-  return string.sub(bytes, pos + 1, finish), finish + 1
+  return sub(bytes, pos + 1, finish), finish + 1
 end
 
 -- The owner, fingerprint and original key of a compact record, from pos on, and where they end; nil when
@@ -175,7 +202,7 @@ end
 -- A compact record (form: its first byte) as the array. Raises IDEMCORRUPT when it cannot be read.
 local function read_compact(bytes, form)
   if form == FIRST_CLAIM then
-    local _, finish, created, lease = string.find(bytes, '^p(%d+),(%d+),')
+    local _, finish, created, lease = find(bytes, '^p(%d+),(%d+),')
     local after, owner, fingerprint, original
     if finish then after, owner, fingerprint, original = identity_at(bytes, finish + 1) end
     created, lease = tonumber(created), tonumber(lease)
@@ -183,21 +210,21 @@ local function read_compact(bytes, form)
     return {'P', 1, 1, owner, fingerprint, original, created, 0, lease, false, false, false, false, false, 1,
       {CLAIMED, 0}}
   end
-  local _, finish, created, updated, expiry, elapsed = string.find(bytes, '^c(%d+),(%-?%d+),(%-?%d+),(%-?%d+),')
+  local _, finish, created, updated, ttl, elapsed = find(bytes, '^d(%d+),(%-?%d+),(%d+),(%-?%d+),')
   local after, owner, fingerprint, original
   if finish then after, owner, fingerprint, original = identity_at(bytes, finish + 1) end
-  created, updated, expiry, elapsed = tonumber(created), tonumber(updated), tonumber(expiry), tonumber(elapsed)
-  if not after or not within(created, updated, expiry, elapsed) then
+  created, updated, ttl, elapsed = tonumber(created), tonumber(updated), tonumber(ttl), tonumber(elapsed)
+  if not after or not within(created, updated, ttl, elapsed) then
     corrupt('its compact form of a first completion cannot be read')
   end
-  return {'C', 1, 1, owner, fingerprint, original, created, updated, false, false, expiry, false,
-    string.sub(bytes, after), false, 2, {COMPLETED, updated, elapsed}, {CLAIMED, 0}}
+  return {'C', 1, 1, owner, fingerprint, original, created, updated, false, false, updated + ttl, false,
+    sub(bytes, after), false, 2, {COMPLETED, updated, elapsed}, {CLAIMED, 0}}
 end
 
 -- The record stored as bytes. Raises IDEMCORRUPT, naming the first field that is wrong, when it cannot be
 -- read.
 local function read_record(bytes)
-  local form = string.byte(bytes, 1)
+  local form = byte(bytes, 1)
   if form == FIRST_CLAIM or form == FIRST_COMPLETION then return read_compact(bytes, form) end
   local ok, record = pcall(cmsgpack.unpack, bytes)
   if not ok or type(record) ~= 'table' then corrupt('it is not a MessagePack array') end
@@ -236,13 +263,13 @@ local function peek(key)
   local bytes = redis.pcall('GET', key)
   if not bytes then return nil end
   if type(bytes) ~= 'string' then return true end
-  local form = string.byte(bytes, 1)
+  local form = byte(bytes, 1)
   if form == FIRST_CLAIM then
-    local created = tonumber(string.match(bytes, '^p(%d+),'))
+    local created = tonumber(match(bytes, '^p(%d+),'))
     if not created then return true end
     return 'P', created
   elseif form == FIRST_COMPLETION then
-    local created, updated = string.match(bytes, '^c(%d+),(%-?%d+),')
+    local created, updated = match(bytes, '^d(%d+),(%-?%d+),')
     if not created then return true end
     return 'C', tonumber(created) + tonumber(updated)
   end
@@ -315,19 +342,17 @@ local function audit(record, event, now, node, max, elapsed, err, step)
   record[UPDATED] = at
 end
 
--- Where the lease of a compact first claim ends in bytes, its creation time and that time's digits, when the
--- owner is owner_field (as a string field) and its other fields are shorter than 254 bytes; nil for any
--- other record, which read_record then reads and checks.
+-- The creation time of a compact first claim in bytes (digits) and where its lease end ends, when its owner
+-- is owner_field (as a string field) and its other fields are shorter than 254 bytes; nil for any other
+-- record, which read_record then reads and checks.
 local function first_claim_of(bytes, owner_field)
-  if string.byte(bytes, 1) ~= FIRST_CLAIM then return nil end
-  local created_end = string.find(bytes, ',', 3, true)
-  local lease_end = created_end and string.find(bytes, ',', created_end + 1, true)
-  if not lease_end then return nil end
-  local owner_end = lease_end + #owner_field
-  if string.sub(bytes, lease_end + 1, owner_end) ~= owner_field then return nil end
-  local after = owner_end + 1
+  local created, lease_end = match(bytes, '^p(%d+),%d+(),')
+  if not lease_end or #created > 15 or find(bytes, owner_field, lease_end + 1, true) ~= lease_end + 1 then
+    return nil
+  end
+  local after = lease_end + 1 + #owner_field
   for _ = 1, 2 do
-    local length = string.byte(bytes, after)
+    local length = byte(bytes, after)
     if length == NONE then
       after = after + 1
     elseif length and length < NONE then
@@ -337,17 +362,14 @@ local function first_claim_of(bytes, owner_field)
     end
   end
   if after ~= #bytes + 1 then return nil end
-  local digits = string.sub(bytes, 2, created_end - 1)
-  local created = tonumber(digits)
-  if not created or #digits > 15 then return nil end
-  return lease_end, created, digits
+  return created, lease_end
 end
 
--- The compact completion at now of a compact first claim by its owner, expiring at expiry with an inline
--- result (first_claim_of gave lease_end, created and its digits).
-local function completed_first_claim(bytes, lease_end, created, digits, now, expiry, result, elapsed)
-  return string.format('c%s,%d,%d,%d', digits, now - created, expiry - created, elapsed)
-    .. string.sub(bytes, lease_end) .. result
+-- The compact completion at now, expiring ttl ms later (digits), of a compact first claim by its owner with
+-- an inline result (first_claim_of gave created and lease_end).
+local function completed_first_claim(bytes, created, lease_end, now, ttl, elapsed, result)
+  return 'd' .. created .. ',' .. integer(now - created) .. ',' .. ttl .. ',' .. elapsed .. sub(bytes, lease_end)
+    .. result
 end
 
 -- Writes the record after a transition at now, as audit records it. Sets a TTL of px ms, or clears it.
@@ -385,31 +407,33 @@ local function reindex(in_progress, member, from, record)
   end
 end
 
--- The list of completed records whose expiry falls in period, and the entry of member expiring at expiry.
+-- The list of completed records whose expiry falls in period, and the entry of member expiring at expiry
+-- (as digits): its four last digits, the ms in its period.
 local function completed_list(completed, period)
-  return completed .. string.format(':%d', period)
+  return completed .. ':' .. period
 end
 
 local function completed_entry(member, expiry)
-  return string.format('%d:', expiry % PERIOD) .. member
+  return sub(expiry, -4) .. ':' .. member
 end
 
--- Adds a record that completed and expires at expiry to the completed index; the record is kept for
--- grace ms past its expiry, and so are the list and the set of periods.
+-- Adds a record that completed and expires at expiry (digits) to the completed index; the record is kept
+-- for grace ms past its expiry, and so are the list and the set of periods.
 local function index_completed(completed, member, expiry, grace, now)
-  local period = period_of(expiry)
+  local period = sub(expiry, 1, -5)
   local list = completed_list(completed, period)
   if redis.call('RPUSH', list, completed_entry(member, expiry)) == 1 then
     local keep = keep_for((period + 1) * PERIOD, grace, now)
     redis.call('PEXPIRE', list, integer(keep))
-    redis.call('ZADD', completed, integer(period), integer(period))
+    redis.call('ZADD', completed, period, period)
     if redis.call('PTTL', completed) < keep then redis.call('PEXPIRE', completed, integer(keep)) end
   end
 end
 
 -- Removes the entry of a completed record that expired at expiry, when its key is claimed afresh.
 local function unindex_completed(completed, member, expiry)
-  redis.call('LREM', completed_list(completed, period_of(expiry)), 1, completed_entry(member, expiry))
+  local digits = integer(expiry)
+  redis.call('LREM', completed_list(completed, sub(digits, 1, -5)), 1, completed_entry(member, digits))
 end
 
 -- Makes the values key the record's before a write to it: the first write of a record's life deletes
@@ -426,8 +450,8 @@ local function steps(values_key, record)
   if not record[OWNS_VALUES] then return result end
   local all = redis.call('HGETALL', values_key)
   for i = 1, #all, 2 do
-    if string.sub(all[i], 1, 1) == '.' then
-      result[#result + 1] = string.sub(all[i], 2)
+    if sub(all[i], 1, 1) == '.' then
+      result[#result + 1] = sub(all[i], 2)
       result[#result + 1] = all[i + 1]
     end
   end

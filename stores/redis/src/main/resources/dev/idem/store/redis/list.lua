@@ -14,12 +14,12 @@ local offset, budget = tonumber(ARGV[7]), tonumber(ARGV[8])
 local matches, scanned = {}, 0
 
 local function wanted_key(member)
-  return key_prefix == '' or string.sub(member, 1, #key_prefix) == key_prefix
+  return key_prefix == '' or sub(member, 1, #key_prefix) == key_prefix
 end
 
 if state == 'C' then
   local from = lowest == '-inf' and -math.huge or tonumber(lowest)
-  local to = highest == '+inf' and math.huge or tonumber(string.sub(highest, 2))
+  local to = highest == '+inf' and math.huge or tonumber(sub(highest, 2))
   local before = 0
   for _, period in ipairs(redis.call('ZREVRANGE', index, 0, -1)) do
     local list = completed_list(index, period)
@@ -32,7 +32,7 @@ if state == 'C' then
       end
       local page = redis.call('LRANGE', list, position, position + math.min(100, budget - scanned) - 1)
       for _, entry in ipairs(page) do
-        local offset_in_period, member = string.match(entry, '^(%d+):(.*)$')
+        local offset_in_period, member = match(entry, '^(%d+):(.*)$')
         if member and wanted_key(member) then
           local current, updated = peek(record_prefix .. member)
           if current == true then

@@ -40,7 +40,7 @@ examined = #expired
 -- A completed-index entry that expired at expiry: removes its record, unless the record has since been
 -- claimed afresh (then the entry is merely stale).
 local function purge_completed(entry, start)
-  local offset, member = string.match(entry, '^(%d+):(.*)$')
+  local offset, member = match(entry, '^(%d+):(.*)$')
   examined = examined + 1
   if not offset then
     redis.log(redis.LOG_WARNING, 'idem: the completed-index entry ' .. entry .. ' cannot be read and is dropped')
@@ -63,7 +63,7 @@ for _, period in ipairs(redis.call('ZRANGEBYSCORE', completed, '-inf', period_of
     local entries = redis.call('LRANGE', list, position, position + 999)
     for _, entry in ipairs(entries) do
       if examined >= wanted then break end
-      local offset = tonumber(string.match(entry, '^(%d+):'))
+      local offset = tonumber(match(entry, '^(%d+):'))
       if not offset or start + offset <= now then
         purge_completed(entry, start)
         if head == position then

@@ -1,12 +1,12 @@
 -- renew: extends the lease of the owner of token to now + lease.
--- KEYS: record, values, the bucket's in-progress and completed indexes.
--- ARGV: member, token, lease ms.
+-- KEYS: record, the bucket's in-progress index.
+-- ARGV: token, lease ms.
 -- Reply: 1 done, 0 stale token.
-local record_key = KEYS[1]
-local record = fenced(record_key, ARGV[2])
+local record_key, in_progress = KEYS[1], KEYS[2]
+local record = fenced(record_key, ARGV[1])
 if not record then return 0 end
 local now = now_ms()
-record[UPDATED], record[LEASE] = now - record[CREATED], now + tonumber(ARGV[3]) - record[CREATED]
+record[UPDATED], record[LEASE] = now - record[CREATED], now + tonumber(ARGV[2]) - record[CREATED]
 redis.call('SET', record_key, cmsgpack.pack(record))
-redis.call('ZADD', KEYS[3], integer(now), ARGV[1])
+redis.call('ZADD', in_progress, integer(now), member_of(record_key, in_progress))
 return 1

@@ -1,8 +1,8 @@
 -- requeue: makes a dead or scheduled record due now, with a fresh attempt count.
--- KEYS: record, values, the bucket's in-progress and completed indexes.
--- ARGV: member, node, history entries kept.
+-- KEYS: record, the bucket's in-progress index.
+-- ARGV: node, history entries kept.
 -- Reply: 0 done, 1 not found, 2 wrong state.
-local record_key = KEYS[1]
+local record_key, in_progress = KEYS[1], KEYS[2]
 local record = load_record(record_key)
 if not record then return 1 end
 local from = record[STATE]
@@ -10,6 +10,6 @@ if from ~= 'D' and from ~= 'S' then return 2 end
 local now = now_ms()
 rebase(record, record[CREATED], record[OWNER], record[TOKEN], 0, record[FINGERPRINT])
 record[STATE], record[NEXT] = 'S', now - record[CREATED]
-write(record_key, record, REQUEUED, now, ARGV[2], tonumber(ARGV[3]))
-reindex(KEYS[3], ARGV[1], from, record)
+write(record_key, record, REQUEUED, now, ARGV[1], tonumber(ARGV[2]))
+reindex(in_progress, member_of(record_key, in_progress), from, record)
 return 0

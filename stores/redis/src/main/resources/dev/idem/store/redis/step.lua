@@ -1,13 +1,15 @@
 -- saveStep: saves (or overwrites) a step's value for the owner of token.
--- KEYS: record, values, the bucket's in-progress and completed indexes.
--- ARGV: member, token, step name, value, node, history entries kept.
+-- KEYS: record, the bucket's in-progress index.
+-- ARGV: token, step name, value, node, history entries kept.
 -- Reply: 1 done, 0 stale token.
-local record_key, values_key = KEYS[1], KEYS[2]
-local record = fenced(record_key, ARGV[2])
+local record_key, in_progress = KEYS[1], KEYS[2]
+local member = member_of(record_key, in_progress)
+local values_key = values_of(in_progress, member)
+local record = fenced(record_key, ARGV[1])
 if not record then return 0 end
 local now = now_ms()
 own_values(values_key, record)
-redis.call('HSET', values_key, '.' .. ARGV[3], ARGV[4])
-write(record_key, record, STEP_SAVED, now, ARGV[5], tonumber(ARGV[6]), nil, nil, nil, ARGV[3])
-redis.call('ZADD', KEYS[3], integer(now), ARGV[1])
+redis.call('HSET', values_key, '.' .. ARGV[2], ARGV[3])
+write(record_key, record, STEP_SAVED, now, ARGV[4], tonumber(ARGV[5]), nil, nil, nil, ARGV[2])
+redis.call('ZADD', in_progress, integer(now), member)
 return 1

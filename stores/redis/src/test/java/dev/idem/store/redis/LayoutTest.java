@@ -29,17 +29,23 @@ class LayoutTest {
     }
 
     @Test
-    void aRecordScriptGetsTheIndexesAFirstCallWritesAndNamesTheOthersAfterTheInProgressOne() {
-        String[] others = {"F", "R", "S", "D", "due", "exp"};
-        for (String key : List.of("payments:evt_1", "ns:{hash}tag", "ns:ünï-🦄")) {
+    void aRecordScriptGetsTheRecordAndTheInProgressIndexAndNamesTheOtherKeysAfterThem() {
+        String[] others = {"F", "R", "S", "D", "due", "exp", "C"};
+        for (String key : List.of("payments:evt_1", "ns:{hash}tag", "ns:ünï-🦄", "")) {
             int bucket = layout.bucket(key);
             byte[][] keys = layout.recordScriptKeys(key);
             byte[][] indexes = layout.indexKeys(bucket);
-            assertThat(keys.length).isEqualTo(4);
-            assertThat(Wire.string(keys[1])).isEqualTo("idem{" + layout.tag(bucket) + "}v:" + key);
-            String inProgress = Wire.string(keys[2]);
-            assertThat(inProgress).isEqualTo(Wire.string(layout.stateIndex(bucket, RecordState.IN_PROGRESS))).endsWith("P");
-            assertThat(keys[3]).isEqualTo(indexes[Layout.INDEX_KEYS - 1]);
+            assertThat(keys.length).isEqualTo(2);
+            String record = Wire.string(keys[0]);
+            String inProgress = Wire.string(keys[1]);
+            assertThat(inProgress).isEqualTo(Wire.string(layout.stateIndex(bucket, RecordState.IN_PROGRESS))).endsWith("i:P");
+            // as lib.lua's member_of and values_of name them, in bytes
+            byte[] recordBytes = keys[0];
+            byte[] member = Arrays.copyOfRange(recordBytes, keys[1].length - 1, recordBytes.length);
+            assertThat(member).isEqualTo(Wire.utf8(key));
+            assertThat(inProgress.substring(0, inProgress.length() - 3) + "v:" + key)
+                    .isEqualTo("idem{" + layout.tag(bucket) + "}v:" + key);
+            assertThat(record).isEqualTo("idem{" + layout.tag(bucket) + "}r:" + key);
             for (int i = 0; i < others.length; i++) {
                 assertThat(Wire.string(indexes[i + 1]))
                         .isEqualTo(inProgress.substring(0, inProgress.length() - 1) + others[i]);

@@ -85,7 +85,7 @@ class RedisStoreTest {
     }
 
     private static String valuesKey(String key) {
-        return Wire.string(LAYOUT.recordScriptKeys(key)[1]);
+        return Wire.string(LAYOUT.valuesPrefix(LAYOUT.bucket(key))) + key;
     }
 
     private static ClaimResult.Claimed claim(IdempotencyStore on, String key, String fingerprint, String node) {
@@ -215,8 +215,8 @@ class RedisStoreTest {
                 if (call.completer().equals(call.claimant()) && call.resultBytes() <= RedisStore.INLINE_RESULT_BYTES
                         && (call.originalKey() == null || bytes(call.originalKey()).length < 254)) {
                     long created = completed.createdAt().toEpochMilli();
-                    String head = "c" + created + "," + (completed.updatedAt().toEpochMilli() - created) + ","
-                            + (completed.expiresAt().toEpochMilli() - created) + ",9,";
+                    String head = "d" + created + "," + (completed.updatedAt().toEpochMilli() - created) + ","
+                            + TTL.toMillis() + ",9,";
                     assertThat(redis.hex(recordKey)).as("first completion of %s", call.key())
                             .isEqualTo(HexFormat.of().formatHex(concat(bytes(head), identity, result)));
                 } else {
@@ -455,26 +455,32 @@ class RedisStoreTest {
 
     @Test
     void recordsDamagedInEveryWayGiveAClearErrorNamingTheirKey() {
-        Map<String, Consumer<String>> recordDamages = Map.of(
-                "missing-token", key -> redis.editRecord(recordKey(key), "f[2] = false"),
-                "not-a-number", key -> redis.editRecord(recordKey(key), "f[7] = 'yesterday'"),
-                "no-lease", key -> redis.editRecord(recordKey(key), "f[9] = false"),
-                "not-an-array", key -> redis.commands().set(recordKey(key), "{\"state\":\"done\"}"),
-                "a-hash", key -> {
+        Map<String, Consumer<String>> recordDamages = Map.ofEntries(
+                Map.entry("missing-token", key -> redis.editRecord(recordKey(key), "f[2] = false")),
+                Map.entry("not-a-number", key -> redis.editRecord(recordKey(key), "f[7] = 'yesterday'")),
+                Map.entry("no-lease", key -> redis.editRecord(recordKey(key), "f[9] = false")),
+                Map.entry("not-an-array", key -> redis.commands().set(recordKey(key), "{\"state\":\"done\"}")),
+                Map.entry("a-hash", key -> {
                     redis.commands().del(recordKey(key));
                     redis.commands().hset(recordKey(key), "s", "P");
-                },
-                "compact-cut-short", key -> redis.editBytes(recordKey(key), "string.sub(bytes, 1, -2)"),
-                "compact-time-in-words", key -> redis.editBytes(recordKey(key), "'pyesterday' .. string.sub(bytes, 15)"),
-                "compact-owner-too-long", key -> redis.editBytes(recordKey(key), "(string.gsub(bytes, ',\\1n', ',\\2n', 1))"),
-                "compact-completion-without-time", key -> {
+                }),
+                Map.entry("compact-cut-short", key -> redis.editBytes(recordKey(key), "string.sub(bytes, 1, -2)")),
+                Map.entry("compact-time-in-words", key ->
+                        redis.editBytes(recordKey(key), "'pyesterday' .. string.sub(bytes, 15)")),
+                Map.entry("compact-owner-too-long", key ->
+                        redis.editBytes(recordKey(key), "(string.gsub(bytes, ',\\1n', ',\\2n', 1))")),
+                Map.entry("compact-completion-without-time", key -> {
                     store.complete(new Completion(key, 1, bytes("1"), TTL, Duration.ZERO, "n"));
-                    redis.editBytes(recordKey(key), "(string.gsub(bytes, '^c%d+,', 'c,', 1))");
-                },
-                "compact-completion-without-owner", key -> {
+                    redis.editBytes(recordKey(key), "(string.gsub(bytes, '^d%d+,', 'd,', 1))");
+                }),
+                Map.entry("compact-completion-of-the-previous-snapshot", key -> {
+                    store.complete(new Completion(key, 1, bytes("1"), TTL, Duration.ZERO, "n"));
+                    redis.editBytes(recordKey(key), "'c' .. string.sub(bytes, 2)");
+                }),
+                Map.entry("compact-completion-without-owner", key -> {
                     store.complete(new Completion(key, 1, bytes("1"), TTL, Duration.ZERO, "n"));
                     redis.editBytes(recordKey(key), "(string.gsub(bytes, ',\\1n', ',\\254', 1))");
-                });
+                }));
         for (Map.Entry<String, Consumer<String>> damage : recordDamages.entrySet()) {
             String key = "damaged:" + damage.getKey();
             long token = claim(store, key, null, "n").token();
@@ -570,7 +576,7 @@ class RedisStoreTest {
         String completedIndex = Wire.string(LAYOUT.completedIndex(LAYOUT.bucket(key)));
         String list = completedIndex + ":" + expiry / 10_000;
 
-        assertThat(redis.commands().lrange(list, 0, -1)).contains(expiry % 10_000 + ":" + key);
+        assertThat(redis.commands().lrange(list, 0, -1)).contains(String.format("%04d:%s", expiry % 10_000, key));
         assertThat(redis.commands().zscore(completedIndex, Long.toString(expiry / 10_000))).isEqualTo(expiry / 10_000);
         long recordTtl = redis.commands().pttl(recordKey(key));
         long listTtl = redis.commands().pttl(list);
