@@ -83,7 +83,9 @@ end
 -- key writes the time only as digits, and every number Lua reads from digits costs a strtod (tonumber: two).
 local function now_digits()
   local time = redis.call('TIME')
-  return time[1] .. sub('00000' .. time[2], -6, -4)
+  local micros = time[2]
+  if #micros == 6 then return time[1] .. sub(micros, 1, 3) end
+  return time[1] .. sub('00000' .. micros, -6, -4)
 end
 
 -- The period of PERIOD ms that holds time.
