@@ -81,11 +81,14 @@ end
 
 -- The primary's clock as the digits of epoch ms, made of TIME's two numbers as strings: the claim of a new
 -- key writes the time only as digits, and every number Lua reads from digits costs a strtod (tonumber: two).
+local function clock_digits(seconds, micros)
+  if #micros == 6 then return seconds .. sub(micros, 1, 3) end
+  return seconds .. sub('00000' .. micros, -6, -4)
+end
+
 local function now_digits()
   local time = redis.call('TIME')
-  local micros = time[2]
-  if #micros == 6 then return time[1] .. sub(micros, 1, 3) end
-  return time[1] .. sub('00000' .. micros, -6, -4)
+  return clock_digits(time[1], time[2])
 end
 
 -- The period of PERIOD ms that holds time.

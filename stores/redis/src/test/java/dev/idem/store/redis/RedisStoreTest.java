@@ -454,6 +454,15 @@ class RedisStoreTest {
     }
 
     @Test
+    void theClockTurnsTimesSecondsAndMicrosecondsIntoTheDigitsOfEpochMilliseconds() {
+        Map<String, String> digits = Map.of("0", "1764300000000", "7", "1764300000000", "999", "1764300000000",
+                "1000", "1764300000001", "12345", "1764300000012", "99999", "1764300000099", "100000", "1764300000100",
+                "123456", "1764300000123", "999999", "1764300000999");
+        digits.forEach((micros, millis) -> assertThat(redis.libraryValue("clock_digits('1764300000', '" + micros + "')"))
+                .as("TIME 1764300000 s %s µs", micros).isEqualTo(millis));
+    }
+
+    @Test
     void recordsDamagedInEveryWayGiveAClearErrorNamingTheirKey() {
         Map<String, Consumer<String>> recordDamages = Map.ofEntries(
                 Map.entry("missing-token", key -> redis.editRecord(recordKey(key), "f[2] = false")),

@@ -123,6 +123,11 @@ final class TestRedis implements AutoCloseable {
                 recordKey);
     }
 
+    /** What the Lua {@code expression} gives as a string, evaluated after the store's shared functions. */
+    String libraryValue(String expression) {
+        return commands.eval(STORE_FUNCTIONS + "return " + expression, ScriptOutputType.VALUE);
+    }
+
     /** Replaces the bytes of the record at {@code recordKey} by {@code expression}, Lua over them as {@code bytes}. */
     void editBytes(String recordKey, String expression) {
         commands.eval("local bytes = redis.call('GET', KEYS[1]) redis.call('SET', KEYS[1], " + expression
