@@ -122,8 +122,8 @@ public final class RedisStore implements IdempotencyStore {
         String key = completion.key();
         long ttl = Wire.positiveMillis(completion.ttl(), "ttl");
         Long done = onRecord(scripts.complete, key, "completion of key '" + key + "'", completion.result(),
-                Wire.packed(Wire.compactField(Wire.utf8(completion.node())), completion.token(), ttl, Wire.number(ttl),
-                        Wire.number(Wire.clampedMillis(completion.elapsed())), Wire.number(ttl + expiryGraceMillis),
+                Wire.packed(Wire.compactField(Wire.utf8(completion.node())), completion.token(), ttl,
+                        Wire.utf8(ttl + "," + Wire.clampedMillis(completion.elapsed())), Wire.number(ttl + expiryGraceMillis),
                         maxHistoryPerKey, expiryGraceMillis, INLINE_RESULT_BYTES));
         return done == 1;
     }

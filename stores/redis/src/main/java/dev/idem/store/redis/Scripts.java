@@ -42,6 +42,12 @@ final class Scripts {
     private static final String[] OPERATIONS = {"claim", "complete", "fail", "renew", "step", "due", "find",
         "history", "list", "requeue", "cancel", "purge", "count"};
 
+    /**
+     * The first statement of every operation: lib.lua reads {@code redis.call} through a local, which a
+     * library's code cannot set while Redis loads it.
+     */
+    private static final String PROLOGUE = "if not call then bind() end\n";
+
     /** Stands for the library's name in its code until the digest of the code names it. */
     private static final String NAME = "@IDEM_LIBRARY@";
 
@@ -51,7 +57,7 @@ final class Scripts {
     /** @param functions whether the store may load the library and call its functions */
     Scripts(boolean functions) {
         for (String operation : OPERATIONS) {
-            bodies.put(operation, resource(operation + ".lua"));
+            bodies.put(operation, PROLOGUE + resource(operation + ".lua"));
         }
         StringBuilder code = new StringBuilder(shared);
         for (String operation : OPERATIONS) {

@@ -15,5 +15,5 @@ local keep = keep_for(expiry, tonumber(ARGV[4]), now)
 record[STATE], record[NEXT], record[EXPIRY] = 'R', false, expiry - record[CREATED]
 write(record_key, record, CANCELLED, now, ARGV[2], tonumber(ARGV[3]), keep)
 reindex(in_progress, member, from, record)
-if record[OWNS_VALUES] then redis.call('PEXPIRE', values_key, integer(keep)) end
+if record[OWNS_VALUES] then call('PEXPIRE', values_key, integer(keep)) end
 return 0

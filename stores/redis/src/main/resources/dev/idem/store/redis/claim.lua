@@ -16,15 +16,15 @@ local compact = 'p' .. digits .. ',' .. ARGV[1]
 -- holds no string, a GET reads the record instead.
 local bytes, created
 if SET_GETS then
-  bytes = redis.pcall('SET', record_key, compact, 'NX', 'GET')
+  bytes = protected_call('SET', record_key, compact, 'NX', 'GET')
   created = not bytes
   if type(bytes) ~= 'string' then bytes = nil end
 end
 local old = not created and (bytes and read_record(bytes) or load_record(record_key))
 
 if not old then
-  if not created then redis.call('SET', record_key, compact) end
-  redis.call('ZADD', in_progress, digits, member_of(record_key, in_progress))
+  if not created then call('SET', record_key, compact) end
+  call('ZADD', in_progress, digits, member_of(record_key, in_progress))
   return 1
 end
 
@@ -39,7 +39,7 @@ local max = tonumber(ARGV[2])
 local state = old[STATE]
 if EXPIRING[state] and now >= time_of(old, EXPIRY) then
   if state == 'C' then unindex_completed(index_of(in_progress, 'C'), member, time_of(old, EXPIRY)) end
-  if old[OWNS_VALUES] then redis.call('DEL', values_key) end
+  if old[OWNS_VALUES] then call('DEL', values_key) end
   rebase(old, now, node, old[TOKEN] + 1, 1, fingerprint)
   old[STATE], old[ORIGINAL], old[LEASE] = 'P', original, lease
   old[NEXT], old[EXPIRY], old[ERROR], old[RESULT], old[OWNS_VALUES] = false, false, false, false, false

@@ -1,12 +1,12 @@
 -- complete: stores the result of the owner of token; the record expires after the ttl.
 -- KEYS: record, the bucket's in-progress index.
--- ARGV: result, then in MessagePack: node as a compact record's string field, token, ttl ms, and
---       as digits the ttl, the elapsed ms and the ms to keep the record (ttl + expiry grace); history
---       entries kept, expiry grace ms, largest result kept in the record.
+-- ARGV: result, then in MessagePack: node as a compact record's string field, token, ttl ms, in digits
+--       the ttl, ',' and the elapsed ms, and the ms to keep the record (ttl + expiry grace); history entries
+--       kept, expiry grace ms, largest result kept in the record.
 -- Reply: 1 done, 0 stale token.
 local record_key, in_progress, result = KEYS[1], KEYS[2], ARGV[1]
-local owner_field, token, ttl, ttl_digits, elapsed, keep, max, grace, inline = cmsgpack.unpack(ARGV[2])
-local bytes = redis.call('GET', record_key)
+local owner_field, token, ttl, ttl_elapsed, keep, max, grace, inline = cmsgpack.unpack(ARGV[2])
+local bytes = call('GET', record_key)
 if not bytes then return 0 end
 -- The completion of a first claim by its owner, with its result in the record, writes the compact form
 -- without reading the record into a table; any other goes the general way.
@@ -18,7 +18,7 @@ local now = now_digits() + 0
 local member = member_of(record_key, in_progress)
 local expiry = integer(now + ttl)
 if lease_end then
-  redis.call('SET', record_key, completed_first_claim(bytes, created, lease_end, now, ttl_digits, elapsed, result),
+  call('SET', record_key, completed_first_claim(bytes, created, lease_end, now, ttl_elapsed, result),
     'PX', keep)
 else
   local record = fence(read_record(bytes), token)
@@ -26,17 +26,18 @@ else
   local values_key = values_of(in_progress, member)
   record[STATE], record[LEASE], record[EXPIRY], record[ERROR] = 'C', false, expiry - record[CREATED], false
   if #result <= inline then
-    if record[OWNS_VALUES] then redis.call('DEL', values_key) end
+    if record[OWNS_VALUES] then call('DEL', values_key) end
     record[RESULT], record[OWNS_VALUES] = result, false
   else
-    redis.call('DEL', values_key)
-    redis.call('HSET', values_key, 'r', result)
-    redis.call('PEXPIRE', values_key, keep)
+    call('DEL', values_key)
+    call('HSET', values_key, 'r', result)
+    call('PEXPIRE', values_key, keep)
     record[RESULT], record[OWNS_VALUES] = false, true
   end
-  write(record_key, record, COMPLETED, now, compact_string(owner_field, 1), max, keep, tonumber(elapsed))
+  write(record_key, record, COMPLETED, now, compact_string(owner_field, 1), max, keep,
+    tonumber(match(ttl_elapsed, ',(.*)')))
 end
 -- fenced: the record was in progress, so it leaves the in-progress index and no other.
-redis.call('ZREM', in_progress, member)
-index_completed(index_of(in_progress, 'C'), member, expiry, grace, now)
+call('ZREM', in_progress, member)
+index_completed(in_progress, member, expiry, grace, now)
 return 1

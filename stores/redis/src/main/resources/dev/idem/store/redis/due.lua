@@ -9,7 +9,7 @@ local wanted, lease, node, max = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], 
 local now = now_ms()
 local jobs = {}
 while #jobs < wanted do
-  local due = redis.call('ZRANGEBYSCORE', indexes[DUE_INDEX], '-inf', now, 'LIMIT', 0, wanted - #jobs)
+  local due = call('ZRANGEBYSCORE', indexes[DUE_INDEX], '-inf', now, 'LIMIT', 0, wanted - #jobs)
   if #due == 0 then break end
   for _, member in ipairs(due) do
     local record_key, values_key = record_prefix .. member, values_prefix .. member
@@ -17,11 +17,11 @@ while #jobs < wanted do
     if not ok then
       redis.log(redis.LOG_WARNING, 'idem: the due job ' .. member .. ' cannot be read and leaves the due index: '
         .. tostring(type(old) == 'table' and old.err or old))
-      redis.call('ZREM', indexes[DUE_INDEX], member)
+      call('ZREM', indexes[DUE_INDEX], member)
     elseif not old or old[STATE] ~= 'S' then
-      redis.call('ZREM', indexes[DUE_INDEX], member)
+      call('ZREM', indexes[DUE_INDEX], member)
     elseif time_of(old, NEXT) > now then
-      redis.call('ZADD', indexes[DUE_INDEX], integer(time_of(old, NEXT)), member)
+      call('ZADD', indexes[DUE_INDEX], integer(time_of(old, NEXT)), member)
     else
       local due_at = time_of(old, NEXT)
       local record = reclaim(record_key, values_key, indexes[STATE_INDEX.P], member, old, false, node, lease, now, RESUMED, max)

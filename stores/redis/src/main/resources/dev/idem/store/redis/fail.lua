@@ -24,13 +24,13 @@ else
   event = DEAD
 end
 if outcome == 'F' then
-  if record[OWNS_VALUES] then redis.call('DEL', values_key) end
+  if record[OWNS_VALUES] then call('DEL', values_key) end
   record[OWNS_VALUES] = false
 elseif outcome == 'S' and ARGV[4] == '1' then
   own_values(values_key, record)
-  redis.call('HSET', values_key, 'i', ARGV[5])
+  call('HSET', values_key, 'i', ARGV[5])
 elseif outcome == 'R' and record[OWNS_VALUES] then
-  redis.call('PEXPIRE', values_key, integer(keep))
+  call('PEXPIRE', values_key, integer(keep))
 end
 write(record_key, record, event, now, ARGV[8], tonumber(ARGV[9]), keep, tonumber(ARGV[7]), ARGV[6])
 reindex(in_progress, member, 'P', record)

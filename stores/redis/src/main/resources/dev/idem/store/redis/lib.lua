@@ -50,6 +50,12 @@
 -- real ones, so a call of string.sub costs three table lookups where a local costs none. A library's code
 -- cannot see the string table while it loads, but every string can, as its metatable's __index.
 local byte, find, format, match, sub = ('').byte, ('').find, ('').format, ('').match, ('').sub
+-- redis.call and redis.pcall, as locals for the same reason. A library's code cannot see them while it
+-- loads, so every operation starts by binding them (Scripts puts `if not call then bind() end` first).
+local call, protected_call
+local function bind()
+  call, protected_call = redis.call, redis.pcall
+end
 -- Whether SET can answer with the value it replaces (Redis 7).
 local SET_GETS = (redis.REDIS_VERSION_NUM or 0) >= 0x070000
 
@@ -74,7 +80,7 @@ local function integer(number)
 end
 
 local function now_ms()
-  local time = redis.call('TIME')
+  local time = call('TIME')
   local micros = tonumber(time[2])
   return tonumber(time[1]) * 1000 + (micros - micros % 1000) / 1000
 end
@@ -87,7 +93,7 @@ local function clock_digits(seconds, micros)
 end
 
 local function now_digits()
-  local time = redis.call('TIME')
+  local time = call('TIME')
   return clock_digits(time[1], time[2])
 end
 
@@ -258,14 +264,14 @@ end
 -- The record at key, nil when there is none, as read_record reads it (and Redis raises WRONGTYPE when the
 -- key holds no string).
 local function load_record(key)
-  local bytes = redis.call('GET', key)
+  local bytes = call('GET', key)
   return bytes and read_record(bytes) or nil
 end
 
 -- The state and update time of the record at key, without checking the rest: nil when there is none,
 -- true when it cannot be read.
 local function peek(key)
-  local bytes = redis.pcall('GET', key)
+  local bytes = protected_call('GET', key)
   if not bytes then return nil end
   if type(bytes) ~= 'string' then return true end
   local form = byte(bytes, 1)
@@ -370,20 +376,19 @@ local function first_claim_of(bytes, owner_field)
   return created, lease_end
 end
 
--- The compact completion at now, expiring ttl ms later (digits), of a compact first claim by its owner with
--- an inline result (first_claim_of gave created and lease_end).
-local function completed_first_claim(bytes, created, lease_end, now, ttl, elapsed, result)
-  return 'd' .. created .. ',' .. integer(now - created) .. ',' .. ttl .. ',' .. elapsed .. sub(bytes, lease_end)
-    .. result
+-- The compact completion at now of a compact first claim by its owner with an inline result
+-- (first_claim_of gave created and lease_end); ttl_elapsed is the ttl, ',' and the elapsed ms, in digits.
+local function completed_first_claim(bytes, created, lease_end, now, ttl_elapsed, result)
+  return 'd' .. created .. ',' .. integer(now - created) .. ',' .. ttl_elapsed .. sub(bytes, lease_end) .. result
 end
 
 -- Writes the record after a transition at now, as audit records it. Sets a TTL of px ms, or clears it.
 local function write(key, record, event, now, node, max, px, elapsed, err, step)
   audit(record, event, now, node, max, elapsed, err, step)
   if px then
-    redis.call('SET', key, cmsgpack.pack(record), 'PX', integer(px))
+    call('SET', key, cmsgpack.pack(record), 'PX', integer(px))
   else
-    redis.call('SET', key, cmsgpack.pack(record))
+    call('SET', key, cmsgpack.pack(record))
   end
 end
 
@@ -396,19 +401,19 @@ end
 -- the due and expiry indexes in step; in_progress is the bucket's in-progress index.
 local function reindex(in_progress, member, from, record)
   local state = record[STATE]
-  if from and from ~= state and STATE_INDEX[from] then redis.call('ZREM', index_of(in_progress, from), member) end
+  if from and from ~= state and STATE_INDEX[from] then call('ZREM', index_of(in_progress, from), member) end
   if STATE_INDEX[state] then
-    redis.call('ZADD', index_of(in_progress, state), integer(time_of(record, UPDATED)), member)
+    call('ZADD', index_of(in_progress, state), integer(time_of(record, UPDATED)), member)
   end
   if state == 'S' then
-    redis.call('ZADD', index_of(in_progress, 'due'), integer(time_of(record, NEXT)), member)
+    call('ZADD', index_of(in_progress, 'due'), integer(time_of(record, NEXT)), member)
   elseif from == 'S' then
-    redis.call('ZREM', index_of(in_progress, 'due'), member)
+    call('ZREM', index_of(in_progress, 'due'), member)
   end
   if EXPIRY_INDEXED[state] then
-    redis.call('ZADD', index_of(in_progress, 'exp'), integer(time_of(record, EXPIRY)), member)
+    call('ZADD', index_of(in_progress, 'exp'), integer(time_of(record, EXPIRY)), member)
   elseif from and EXPIRY_INDEXED[from] then
-    redis.call('ZREM', index_of(in_progress, 'exp'), member)
+    call('ZREM', index_of(in_progress, 'exp'), member)
   end
 end
 
@@ -422,30 +427,32 @@ local function completed_entry(member, expiry)
   return sub(expiry, -4) .. ':' .. member
 end
 
--- Adds a record that completed and expires at expiry (digits) to the completed index; the record is kept
--- for grace ms past its expiry, and so are the list and the set of periods.
-local function index_completed(completed, member, expiry, grace, now)
-  local period = sub(expiry, 1, -5)
-  local list = completed_list(completed, period)
-  if redis.call('RPUSH', list, completed_entry(member, expiry)) == 1 then
+-- Adds a record that completed and expires at expiry (digits) to the completed index of the bucket whose
+-- in-progress index is in_progress; the record is kept for grace ms past its expiry, and so are the list
+-- and the set of periods.
+local function index_completed(in_progress, member, expiry, grace, now)
+  local period, index_prefix = sub(expiry, 1, -5), sub(in_progress, 1, -2)
+  local list = index_prefix .. 'C:' .. period
+  if call('RPUSH', list, completed_entry(member, expiry)) == 1 then
+    local completed = index_prefix .. 'C'
     local keep = keep_for((period + 1) * PERIOD, grace, now)
-    redis.call('PEXPIRE', list, integer(keep))
-    redis.call('ZADD', completed, period, period)
-    if redis.call('PTTL', completed) < keep then redis.call('PEXPIRE', completed, integer(keep)) end
+    call('PEXPIRE', list, integer(keep))
+    call('ZADD', completed, period, period)
+    if call('PTTL', completed) < keep then call('PEXPIRE', completed, integer(keep)) end
   end
 end
 
 -- Removes the entry of a completed record that expired at expiry, when its key is claimed afresh.
 local function unindex_completed(completed, member, expiry)
   local digits = integer(expiry)
-  redis.call('LREM', completed_list(completed, sub(digits, 1, -5)), 1, completed_entry(member, digits))
+  call('LREM', completed_list(completed, sub(digits, 1, -5)), 1, completed_entry(member, digits))
 end
 
 -- Makes the values key the record's before a write to it: the first write of a record's life deletes
 -- what an earlier life left there.
 local function own_values(values_key, record)
   if not record[OWNS_VALUES] then
-    redis.call('DEL', values_key)
+    call('DEL', values_key)
     record[OWNS_VALUES] = true
   end
 end
@@ -453,7 +460,7 @@ end
 local function steps(values_key, record)
   local result = {}
   if not record[OWNS_VALUES] then return result end
-  local all = redis.call('HGETALL', values_key)
+  local all = call('HGETALL', values_key)
   for i = 1, #all, 2 do
     if sub(all[i], 1, 1) == '.' then
       result[#result + 1] = sub(all[i], 2)
@@ -464,11 +471,11 @@ local function steps(values_key, record)
 end
 
 local function invocation(values_key, record)
-  return record[OWNS_VALUES] and redis.call('HGET', values_key, 'i')
+  return record[OWNS_VALUES] and call('HGET', values_key, 'i')
 end
 
 local function result_of(record, values_key)
-  local result = record[RESULT] or (record[OWNS_VALUES] and redis.call('HGET', values_key, 'r'))
+  local result = record[RESULT] or (record[OWNS_VALUES] and call('HGET', values_key, 'r'))
   if not result then corrupt('the completed record has no result') end
   return result
 end
@@ -482,7 +489,7 @@ local function reclaim(record_key, values_key, in_progress, member, record, fing
     false, false, false
   write(record_key, record, event, now, node, max)
   reindex(in_progress, member, from, record)
-  if EXPIRING[from] and record[OWNS_VALUES] then redis.call('PERSIST', values_key) end
+  if EXPIRING[from] and record[OWNS_VALUES] then call('PERSIST', values_key) end
   return record
 end
 

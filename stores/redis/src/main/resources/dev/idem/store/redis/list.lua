@@ -21,16 +21,16 @@ if state == 'C' then
   local from = lowest == '-inf' and -math.huge or tonumber(lowest)
   local to = highest == '+inf' and math.huge or tonumber(sub(highest, 2))
   local before = 0
-  for _, period in ipairs(redis.call('ZREVRANGE', index, 0, -1)) do
+  for _, period in ipairs(call('ZREVRANGE', index, 0, -1)) do
     local list = completed_list(index, period)
-    local length = redis.call('LLEN', list)
+    local length = call('LLEN', list)
     local position = offset - before
     while position < length do
       if scanned >= budget then
         matches[#matches + 1] = before + position
         return matches
       end
-      local page = redis.call('LRANGE', list, position, position + math.min(100, budget - scanned) - 1)
+      local page = call('LRANGE', list, position, position + math.min(100, budget - scanned) - 1)
       for _, entry in ipairs(page) do
         local offset_in_period, member = match(entry, '^(%d+):(.*)$')
         if member and wanted_key(member) then
@@ -55,7 +55,7 @@ end
 
 local found, last = 0, nil
 while scanned < budget do
-  local page = redis.call('ZREVRANGEBYSCORE', index, highest, lowest, 'WITHSCORES', 'LIMIT', offset, 100)
+  local page = call('ZREVRANGEBYSCORE', index, highest, lowest, 'WITHSCORES', 'LIMIT', offset, 100)
   if #page == 0 then break end
   for i = 1, #page, 2 do
     local member, score = page[i], tonumber(page[i + 1])

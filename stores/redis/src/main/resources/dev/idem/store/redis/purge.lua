@@ -15,21 +15,21 @@ local function remove(member, record_key, ok, record)
     redis.log(redis.LOG_WARNING, 'idem: the expired record ' .. member .. ' cannot be read and is removed: '
       .. tostring(type(record) == 'table' and record.err or record))
   end
-  redis.call('UNLINK', record_key, values_prefix .. member)
-  for i = 1, EXPIRY_INDEX do redis.call('ZREM', indexes[i], member) end
+  call('UNLINK', record_key, values_prefix .. member)
+  for i = 1, EXPIRY_INDEX do call('ZREM', indexes[i], member) end
   removed = removed + 1
 end
 
-local expired = redis.call('ZRANGEBYSCORE', indexes[EXPIRY_INDEX], '-inf', now, 'LIMIT', 0, wanted)
+local expired = call('ZRANGEBYSCORE', indexes[EXPIRY_INDEX], '-inf', now, 'LIMIT', 0, wanted)
 for _, member in ipairs(expired) do
   local record_key = record_prefix .. member
   local ok, record = pcall(load_record, record_key)
   if ok and record and EXPIRING[record[STATE]] and time_of(record, EXPIRY) > now then
-    redis.call('ZADD', indexes[EXPIRY_INDEX], integer(time_of(record, EXPIRY)), member)
+    call('ZADD', indexes[EXPIRY_INDEX], integer(time_of(record, EXPIRY)), member)
   elseif ok and record and not EXPIRING[record[STATE]] then
-    redis.call('ZREM', indexes[EXPIRY_INDEX], member)
+    call('ZREM', indexes[EXPIRY_INDEX], member)
     for state in pairs(EXPIRING) do
-      if STATE_INDEX[state] then redis.call('ZREM', indexes[STATE_INDEX[state]], member) end
+      if STATE_INDEX[state] then call('ZREM', indexes[STATE_INDEX[state]], member) end
     end
   else
     remove(member, record_key, ok, record)
@@ -55,12 +55,12 @@ end
 -- Each period's list is read from the head, a page at a time, and only as far as needed: entries whose
 -- expiry has passed are purged, the leading ones then trimmed off, any others blanked and removed.
 local completed = indexes[COMPLETED_INDEX]
-for _, period in ipairs(redis.call('ZRANGEBYSCORE', completed, '-inf', period_of(now))) do
+for _, period in ipairs(call('ZRANGEBYSCORE', completed, '-inf', period_of(now))) do
   if examined >= wanted then break end
   local list, start = completed_list(completed, period), tonumber(period) * PERIOD
   local position, head, blanked = 0, 0, false
   while examined < wanted do
-    local entries = redis.call('LRANGE', list, position, position + 999)
+    local entries = call('LRANGE', list, position, position + 999)
     for _, entry in ipairs(entries) do
       if examined >= wanted then break end
       local offset = tonumber(match(entry, '^(%d+):'))
@@ -69,7 +69,7 @@ for _, period in ipairs(redis.call('ZRANGEBYSCORE', completed, '-inf', period_of
         if head == position then
           head = head + 1
         else
-          redis.call('LSET', list, position, '')
+          call('LSET', list, position, '')
           blanked = true
         end
       end
@@ -77,8 +77,8 @@ for _, period in ipairs(redis.call('ZRANGEBYSCORE', completed, '-inf', period_of
     end
     if #entries < 1000 then break end
   end
-  if head > 0 then redis.call('LTRIM', list, head, -1) end
-  if blanked then redis.call('LREM', list, 0, '') end
-  if redis.call('EXISTS', list) == 0 then redis.call('ZREM', completed, period) end
+  if head > 0 then call('LTRIM', list, head, -1) end
+  if blanked then call('LREM', list, 0, '') end
+  if call('EXISTS', list) == 0 then call('ZREM', completed, period) end
 end
 return {removed, examined}

@@ -7,6 +7,6 @@ local record = fenced(record_key, ARGV[1])
 if not record then return 0 end
 local now = now_ms()
 record[UPDATED], record[LEASE] = now - record[CREATED], now + tonumber(ARGV[2]) - record[CREATED]
-redis.call('SET', record_key, cmsgpack.pack(record))
-redis.call('ZADD', in_progress, integer(now), member_of(record_key, in_progress))
+call('SET', record_key, cmsgpack.pack(record))
+call('ZADD', in_progress, integer(now), member_of(record_key, in_progress))
 return 1

@@ -9,7 +9,7 @@ local record = fenced(record_key, ARGV[1])
 if not record then return 0 end
 local now = now_ms()
 own_values(values_key, record)
-redis.call('HSET', values_key, '.' .. ARGV[2], ARGV[3])
+call('HSET', values_key, '.' .. ARGV[2], ARGV[3])
 write(record_key, record, STEP_SAVED, now, ARGV[4], tonumber(ARGV[5]), nil, nil, nil, ARGV[2])
-redis.call('ZADD', in_progress, integer(now), member)
+call('ZADD', in_progress, integer(now), member)
 return 1

@@ -207,7 +207,7 @@ final class TestRedis implements AutoCloseable {
 
     private static String storeFunctions() {
         try (InputStream in = TestRedis.class.getResourceAsStream("lib.lua")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8) + "\n";
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8) + "\nbind()\n";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
