@@ -60,10 +60,10 @@ class RedisMemoryTest {
         store.complete(new Completion(key, claimed.token(), RESULT.getBytes(StandardCharsets.UTF_8), Duration.ofHours(24),
                 Duration.ofMillis(5), node));
         Layout layout = new Layout(PREFIX, RedisStore.DEFAULT_BUCKETS);
-        byte[][] keys = layout.recordScriptKeys(key);
-        String recordKey = Wire.string(keys[0]);
+        String recordKey = Wire.string(layout.recordScriptKeys(key)[0]);
         assertThat(redis.commands().type(recordKey)).isEqualTo("string");
-        assertThat(redis.commands().exists(Wire.string(keys[1]))).as("no values hash").isZero();
+        assertThat(redis.commands().exists(Wire.string(layout.valuesPrefix(layout.bucket(key))) + key))
+                .as("no values hash").isZero();
         long bytes = redis.commands().memoryUsage(recordKey) - RESULT.length();
         System.out.printf("memory: record without result %d bytes: key %d chars, key name %d chars (%s), node %d"
                 + " chars, %s%n", bytes, key.length(), recordKey.length(), recordKey, node.length(),
